@@ -1,0 +1,1 @@
+"""Checklist views: the wizard and the downloadable checklist."""

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("roi.account_urls")),
+    path("", include("roi.urls")),
+    path("checklist/", include("checklist.urls")),
+]

@@ -1,0 +1,17 @@
+"""Bounds shared by the interchange format and the database models.
+
+One place, so that a value accepted by the web forms is accepted by ``roi_import`` and the
+reverse. The bounds are generous for any real CRM project and stop absurd or hostile input
+(a 10^30 € licence, a 10 000-year horizon) before it reaches the engine.
+"""
+
+from decimal import Decimal
+
+MAX_AMOUNT = Decimal("1000000000000")  # 10^12 per unit
+MAX_QUANTITY = Decimal("10000000")  # 10^7 units (users, hours…)
+MAX_HORIZON_MONTHS = 120  # ten years
+MAX_MONTH = 600  # start/end months may lie beyond the horizon; fifty years is the cap
+MIN_DISCOUNT_RATE = Decimal("0")
+MAX_DISCOUNT_RATE = Decimal("1")  # 100 % a year
+MAX_LABEL_LENGTH = 200
+MAX_ITEMS_PER_LIST = 2000

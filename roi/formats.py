@@ -1,0 +1,59 @@
+"""Parsing and display of numbers the French way (``12 000,50 €``), English accepted too."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from roi.calculation.limits import MAX_AMOUNT
+
+_SPACES = re.compile(r"[\s\u00a0\u202f']")
+_CURRENCY = re.compile(r"(€|\$|£|eur|euros?|usd|gbp|chf|%)", re.IGNORECASE)
+
+
+def parse_decimal(text: str | None) -> Decimal | None:
+    """Read ``12 000,50``, ``12000.50``, ``12 000 €``, ``1.234,5`` or ``1,234.5``.
+
+    Returns None for an empty value; raises ValueError when it is not a number.
+    """
+    if text is None:
+        return None
+    cleaned = _CURRENCY.sub("", _SPACES.sub("", str(text))).strip()
+    if not cleaned:
+        return None
+    if "," in cleaned and "." in cleaned:
+        # The last separator is the decimal one: 1.234,50 (fr/de) or 1,234.50 (en).
+        if cleaned.rfind(",") > cleaned.rfind("."):
+            cleaned = cleaned.replace(".", "").replace(",", ".")
+        else:
+            cleaned = cleaned.replace(",", "")
+    elif "," in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", cleaned):
+        raise ValueError(text)
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if abs(value) > MAX_AMOUNT * 1000:
+        raise ValueError(text)
+    return value
+
+
+def format_decimal(value: Decimal | None, places: int = 2, *, lang: str = "fr") -> str:
+    """``45000`` -> ``45 000,00`` (fr, narrow no-break space) or ``45,000.00`` (en)."""
+    if value is None:
+        return ""
+    quantum = Decimal(1).scaleb(-places)
+    rounded = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+    text = f"{rounded:,.{places}f}"
+    if lang == "en":
+        return text
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
+def format_input(value: Decimal | None) -> str:
+    """A value for an input field: no thousands separator, trailing zeros removed."""
+    if value is None:
+        return ""
+    return format(Decimal(value).normalize(), "f")

@@ -1,0 +1,199 @@
+"""Writes: every change to clients, memberships, invitations and projects goes through here."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from roi.models import Client, Invitation, Membership, RoiProject, Role
+
+INVITATION_SALT = "roi.invitation"
+User = get_user_model()
+
+
+class ServiceError(Exception):
+    """A business rule refused the operation; the message is shown to the user."""
+
+
+# --- clients and members -------------------------------------------------------------------
+
+@transaction.atomic
+def client_create(*, user, name: str, sector: str = "", headcount: int | None = None) -> Client:
+    """Create a client workspace; its creator becomes its consultant."""
+    client = Client(name=name, sector=sector, headcount=headcount)
+    client.full_clean()
+    client.save()
+    Membership.objects.create(user=user, client=client, role=Role.CONSULTANT)
+    return client
+
+
+def client_update(*, client: Client, **fields) -> Client:
+    for name, value in fields.items():
+        setattr(client, name, value)
+    client.full_clean()
+    client.save()
+    return client
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps({"i": invitation.pk, "e": invitation.email}, salt=INVITATION_SALT)
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The invitation a signed link points at; ServiceError if forged, expired or revoked."""
+    try:
+        data = signing.loads(
+            token, salt=INVITATION_SALT, max_age=settings.INVITATION_MAX_AGE_SECONDS
+        )
+    except signing.SignatureExpired:
+        raise ServiceError(_("Ce lien d’invitation a expiré. Demandez un nouvel envoi.")) from None
+    except signing.BadSignature:
+        raise ServiceError(_("Ce lien d’invitation n’est pas valide.")) from None
+    invitation = (
+        Invitation.objects.select_related("client").filter(pk=data.get("i")).first()
+    )
+    if invitation is None or invitation.email != data.get("e"):
+        raise ServiceError(_("Cette invitation n’existe plus."))
+    return invitation
+
+
+@transaction.atomic
+def invitation_create(*, client: Client, email: str, role: str, invited_by, base_url: str
+                      ) -> Invitation:
+    email = User.objects.normalize_email(email).lower()
+    if Membership.objects.filter(client=client, user__email__iexact=email).exists():
+        raise ServiceError(_("Cette personne est déjà membre de ce client."))
+    invitation = (
+        Invitation.objects.filter(client=client, email=email, accepted_at__isnull=True).first()
+    )
+    if invitation is None:
+        invitation = Invitation(client=client, email=email, role=role, invited_by=invited_by)
+    invitation.role = role
+    invitation.invited_by = invited_by
+    invitation.full_clean()
+    invitation.save()
+    invitation_send(invitation=invitation, base_url=base_url)
+    return invitation
+
+
+def invitation_send(*, invitation: Invitation, base_url: str) -> None:
+    """(Re-)send the invitation email; each sending carries a fresh signed, expiring link."""
+    link = base_url.rstrip("/") + reverse("invitation_accept", args=[invitation_token(invitation)])
+    inviter = invitation.invited_by
+    context = {
+        "invitation": invitation,
+        "inviter": (inviter.get_full_name() or inviter.email) if inviter else "ROI Checklist",
+        "link": link,
+        "days": settings.INVITATION_MAX_AGE_SECONDS // 86400,
+    }
+    send_mail(
+        subject=_("Invitation à rejoindre %(client)s sur ROI Checklist")
+        % {"client": invitation.client.name},
+        message=render_to_string("roi/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["sent_at"])
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user=None, first_name: str = "",
+                      last_name: str = "", password: str | None = None):
+    """Accept an invitation; accepting twice is harmless (it returns the same membership).
+
+    With no ``user``, the account of the invited email is used, or created with ``password``.
+    """
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if user is None:
+        user = User.objects.filter(email__iexact=invitation.email).first()
+    if user is None:
+        if not password:
+            raise ServiceError(_("Choisissez un mot de passe."))
+        user = User(username=invitation.email, email=invitation.email,
+                    first_name=first_name, last_name=last_name)
+        user.set_password(password)
+        user.save()
+    membership, _created = Membership.objects.get_or_create(
+        user=user, client=invitation.client, defaults={"role": invitation.role}
+    )
+    if invitation.accepted_at is None:
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+    return membership
+
+
+# --- projects ------------------------------------------------------------------------------
+
+PROJECT_FIELDS = (
+    "name", "crm_solution", "users_count", "start_date", "horizon_months", "currency",
+    "discount_rate", "language",
+)
+
+
+@transaction.atomic
+def project_create(*, client: Client, user, **fields) -> RoiProject:
+    from checklist.models import CatalogueVersion
+
+    project = RoiProject(client=client, created_by=user, updated_by=user,
+                         catalogue=CatalogueVersion.current(), **fields)
+    project.full_clean()
+    project.save()
+    return project
+
+
+class StaleRevision(ServiceError):
+    """Someone else saved the project since this form was displayed."""
+
+
+def project_touch(*, project: RoiProject, user, expected_revision: int | None = None) -> None:
+    """Bump the project's revision, refusing if it moved since ``expected_revision``.
+
+    The conditional UPDATE is atomic in PostgreSQL, so two editors cannot both pass the check.
+    """
+    qs = RoiProject.objects.filter(pk=project.pk)
+    if expected_revision is not None:
+        qs = qs.filter(revision=expected_revision)
+    updated = qs.update(
+        revision=F("revision") + 1, updated_by=user, updated_at=timezone.now()
+    )
+    if not updated:
+        raise StaleRevision(
+            _("Ce projet a été modifié par quelqu’un d’autre pendant que vous travailliez. "
+              "Vos saisies sont conservées ci-dessous : vérifiez-les puis enregistrez à nouveau.")
+        )
+    project.refresh_from_db(fields=["revision", "updated_by", "updated_at"])
+
+
+@transaction.atomic
+def project_update(*, project: RoiProject, user, expected_revision: int | None = None,
+                   **fields) -> RoiProject:
+    project_touch(project=project, user=user, expected_revision=expected_revision)
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.updated_by = user
+    project.full_clean()
+    project.save()
+    return project
+
+
+def project_archive(*, project: RoiProject, user) -> RoiProject:
+    project.archived_at = timezone.now()
+    project.updated_by = user
+    project.save(update_fields=["archived_at", "updated_by", "updated_at"])
+    return project
+
+
+def project_unarchive(*, project: RoiProject, user) -> RoiProject:
+    project.archived_at = None
+    project.updated_by = user
+    project.save(update_fields=["archived_at", "updated_by", "updated_at"])
+    return project

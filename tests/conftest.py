@@ -1,0 +1,76 @@
+"""Shared fixtures: one client company with a member of every role, and an outsider."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from roi.models import Client, LineItem, Membership, RoiProject, Role
+
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The production hasher is slow on purpose; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    client: Client
+    other_client: Client
+    project: RoiProject
+    other_project: RoiProject
+    users: dict  # role name (or "outsider") -> user
+
+
+def make_user(email: str, **extra):
+    User = get_user_model()
+    user = User.objects.create_user(username=email, email=email, password=PASSWORD, **extra)
+    return user
+
+
+@pytest.fixture
+def world(db) -> World:
+    client = Client.objects.create(name="Durand Industrie", sector="Industrie", headcount=60)
+    other_client = Client.objects.create(name="Concurrent SA", sector="Services", headcount=10)
+    users = {}
+    for role in Role:
+        user = make_user(f"{role.value}@test.example", first_name=role.label)
+        Membership.objects.create(user=user, client=client, role=role)
+        users[role.value] = user
+    outsider = make_user("outsider@test.example")
+    Membership.objects.create(user=outsider, client=other_client, role=Role.CONSULTANT)
+    users["outsider"] = outsider
+    project = RoiProject.objects.create(client=client, name="CRM connecté à l’ERP",
+                                        created_by=users["consultant"])
+    other_project = RoiProject.objects.create(client=other_client, name="Projet concurrent")
+    return World(client, other_client, project, other_project, users)
+
+
+def add_line(project: RoiProject, kind: str, category: str, amount: str, recurrence: str,
+             **extra) -> LineItem:
+    line = LineItem(project=project, kind=kind, category=category,
+                    label=extra.pop("label", f"{category} {amount}"), amount=Decimal(amount),
+                    recurrence=recurrence, **extra)
+    line.full_clean()
+    line.save()
+    return line
+
+
+@pytest.fixture
+def apogea(world) -> RoiProject:
+    """The reference case of seed 000 on the world's project (H = 12)."""
+    for kind, category, amount, recurrence in [
+        ("cost", "software", "12000", "yearly"), ("cost", "integration", "18000", "once"),
+        ("cost", "training", "5000", "once"), ("cost", "support", "3000", "yearly"),
+        ("cost", "internal", "7000", "once"), ("gain", "productivity", "18000", "yearly"),
+        ("gain", "conversion", "22000", "yearly"), ("gain", "marketing", "6000", "yearly"),
+        ("gain", "retention", "9000", "yearly"),
+    ]:
+        add_line(world.project, kind, category, amount, recurrence)
+    return world.project
