@@ -6,5 +6,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("roi.account_urls")),
     path("", include("roi.urls")),
-    path("checklist/", include("checklist.urls")),
+    path("", include("checklist.urls")),
+    path("", include("roi.document_urls")),
 ]

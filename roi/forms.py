@@ -4,10 +4,17 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from roi.formats import format_input, parse_decimal
 from roi.models import Client, RoiProject, Role
+
+
+def localized_input(value: Decimal) -> str:
+    """A value shown back in an input: ``12000,5`` in French, ``12000.5`` in English."""
+    text = format_input(value)
+    return text.replace(".", ",") if (get_language() or "fr")[:2] == "fr" else text
 
 
 class LocalizedDecimalField(forms.DecimalField):
@@ -35,7 +42,7 @@ class LocalizedDecimalField(forms.DecimalField):
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):
-            return format_input(value)
+            return localized_input(value)
         return value
 
     def validate(self, value):
@@ -51,7 +58,7 @@ class PercentField(LocalizedDecimalField):
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):
-            return format_input((value * 100).normalize())
+            return localized_input(value * 100)
         return value
 
 

@@ -84,7 +84,7 @@ class ProjectStatus(models.TextChoices):
 
 def percent_field(verbose: str, default: str) -> models.DecimalField:
     return models.DecimalField(
-        verbose, max_digits=6, decimal_places=4, default=Decimal(default),
+        verbose, max_digits=8, decimal_places=6, default=Decimal(default),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10"))],
     )
 
@@ -107,7 +107,7 @@ class RoiProject(models.Model):
         choices=[("EUR", "EUR €"), ("USD", "USD $"), ("GBP", "GBP £"), ("CHF", "CHF")],
     )
     discount_rate = models.DecimalField(
-        _("taux d’actualisation annuel"), max_digits=6, decimal_places=4, default=Decimal("0.08"),
+        _("taux d’actualisation annuel"), max_digits=8, decimal_places=6, default=Decimal("0.08"),
         validators=[
             MinValueValidator(limits.MIN_DISCOUNT_RATE), MaxValueValidator(limits.MAX_DISCOUNT_RATE)
         ],
@@ -171,11 +171,11 @@ class LineItem(models.Model):
     )
     label = models.CharField(_("libellé"), max_length=limits.MAX_LABEL_LENGTH)
     amount = models.DecimalField(
-        _("montant unitaire"), max_digits=18, decimal_places=4,
+        _("montant unitaire"), max_digits=20, decimal_places=6,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(limits.MAX_AMOUNT)],
     )
     quantity = models.DecimalField(
-        _("quantité"), max_digits=14, decimal_places=4, default=Decimal("1"),
+        _("quantité"), max_digits=16, decimal_places=6, default=Decimal("1"),
         validators=[MaxValueValidator(limits.MAX_QUANTITY)],
     )
     recurrence = models.CharField(_("récurrence"), max_length=8, choices=RECURRENCE_CHOICES)
@@ -191,15 +191,17 @@ class LineItem(models.Model):
         _("montée en charge (mois)"), default=0, validators=[MaxValueValidator(limits.MAX_MONTH)]
     )
     confidence = models.DecimalField(
-        _("confiance"), max_digits=5, decimal_places=4, default=Decimal("1"),
+        _("confiance"), max_digits=7, decimal_places=6, default=Decimal("1"),
         validators=[MaxValueValidator(Decimal("1"))],
     )
     margin = models.DecimalField(
-        _("marge appliquée"), max_digits=5, decimal_places=4, null=True, blank=True,
+        _("marge appliquée"), max_digits=7, decimal_places=6, null=True, blank=True,
         validators=[MaxValueValidator(Decimal("1"))],
     )
     assumption = models.TextField(_("hypothèse"), blank=True, max_length=4000)
     position = models.PositiveIntegerField(default=0)
+    # Optimistic locking of one line: an edit posted with an older version is refused.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -233,3 +235,69 @@ class LineItem(models.Model):
     @property
     def total_quantity_amount(self) -> Decimal:
         return self.amount * self.quantity
+
+
+class QualitativeBenefit(models.Model):
+    project = models.ForeignKey(
+        RoiProject, on_delete=models.CASCADE, related_name="qualitative_benefits"
+    )
+    text = models.CharField(_("bénéfice qualitatif"), max_length=500)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("bénéfice qualitatif")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class KpiEntry(models.Model):
+    """A KPI of the project: baseline (before the CRM), target, and actual after go-live."""
+
+    project = models.ForeignKey(RoiProject, on_delete=models.CASCADE, related_name="kpis")
+    code = models.SlugField(max_length=40)
+    baseline = models.DecimalField(_("valeur de départ"), max_digits=20, decimal_places=6,
+                                   null=True, blank=True)
+    target = models.DecimalField(_("cible"), max_digits=20, decimal_places=6,
+                                 null=True, blank=True)
+    actual = models.DecimalField(_("réel"), max_digits=20, decimal_places=6,
+                                 null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("indicateur")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "code"], name="one_kpi_entry_per_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class AnswerStatus(models.TextChoices):
+    TODO = "todo", _("À faire")
+    COUNTED = "counted", _("Chiffré")
+    NOT_APPLICABLE = "not_applicable", _("Non applicable")
+
+
+class ChecklistAnswer(models.Model):
+    """How a project addressed one checklist sub-item (counted is derived from its lines)."""
+
+    project = models.ForeignKey(
+        RoiProject, on_delete=models.CASCADE, related_name="checklist_answers"
+    )
+    subitem = models.ForeignKey("checklist.SubItem", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=16, choices=AnswerStatus.choices,
+                              default=AnswerStatus.TODO)
+    reason = models.CharField(_("raison"), max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("réponse à la checklist")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "subitem"], name="one_answer_per_subitem")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subitem_id}: {self.status}"

@@ -197,3 +197,124 @@ def project_unarchive(*, project: RoiProject, user) -> RoiProject:
     project.updated_by = user
     project.save(update_fields=["archived_at", "updated_by", "updated_at"])
     return project
+
+
+# --- line items, checklist answers, benefits, KPIs -------------------------------------------
+
+LINE_FIELDS = (
+    "label", "amount", "quantity", "recurrence", "start_month", "end_month",
+    "ramp_up_months", "confidence", "margin", "assumption", "subitem",
+)
+
+
+class StaleLine(ServiceError):
+    """Someone else changed or deleted this line since the form was displayed."""
+
+
+def _project_changed(project: RoiProject, user) -> None:
+    # Figures changed: record who and when for the lists, without bumping the project's
+    # revision (that one guards the project's own fields, see project_touch).
+    RoiProject.objects.filter(pk=project.pk).update(updated_by=user, updated_at=timezone.now())
+
+
+@transaction.atomic
+def line_item_create(*, project: RoiProject, user, kind: str, category: str, **fields):
+    from roi.models import LineItem
+
+    position = project.line_items.filter(kind=kind, category=category).count()
+    line = LineItem(project=project, kind=kind, category=category, position=position,
+                    **{k: v for k, v in fields.items() if k in LINE_FIELDS})
+    line.full_clean()
+    line.save()
+    if line.subitem_id:
+        answer_clear_not_applicable(project=project, subitem_id=line.subitem_id)
+    _project_changed(project, user)
+    return line
+
+
+@transaction.atomic
+def line_item_update(*, line, user, expected_version: int | None, **fields):
+    from roi.models import LineItem
+
+    for name, value in fields.items():
+        if name in LINE_FIELDS:
+            setattr(line, name, value)
+    line.full_clean()
+    qs = LineItem.objects.filter(pk=line.pk)
+    if expected_version is not None:
+        qs = qs.filter(version=expected_version)
+    updated = qs.update(
+        **{name: getattr(line, name) for name in LINE_FIELDS if name != "subitem"},
+        subitem=line.subitem, version=F("version") + 1, updated_at=timezone.now(),
+    )
+    if not updated:
+        raise StaleLine(
+            _("Cette ligne a été modifiée ou supprimée par quelqu’un d’autre pendant que vous "
+              "la modifiiez. Votre saisie est conservée : vérifiez-la puis enregistrez à nouveau.")
+        )
+    line.refresh_from_db(fields=["version", "updated_at"])
+    # The conditional UPDATE above bypasses save(); one save records the change in the history.
+    line.save(update_fields=["updated_at"])
+    _project_changed(line.project, user)
+    return line
+
+
+@transaction.atomic
+def line_item_delete(*, line, user) -> None:
+    project = line.project
+    line.delete()
+    _project_changed(project, user)
+
+
+@transaction.atomic
+def answer_set(*, project: RoiProject, subitem, status: str, reason: str = "", user=None):
+    """Record how a sub-item is addressed (not applicable with a reason, or back to do)."""
+    from roi.models import ChecklistAnswer
+
+    answer, _created = ChecklistAnswer.objects.update_or_create(
+        project=project, subitem=subitem, defaults={"status": status, "reason": reason[:500]}
+    )
+    if user is not None:
+        _project_changed(project, user)
+    return answer
+
+
+def answer_clear_not_applicable(*, project: RoiProject, subitem_id: int) -> None:
+    """A sub-item that gets an amount is counted, no longer "not applicable"."""
+    from roi.models import AnswerStatus, ChecklistAnswer
+
+    ChecklistAnswer.objects.filter(
+        project=project, subitem_id=subitem_id, status=AnswerStatus.NOT_APPLICABLE
+    ).update(status=AnswerStatus.TODO)
+
+
+@transaction.atomic
+def benefits_replace(*, project: RoiProject, texts: list[str], user) -> None:
+    from roi.models import QualitativeBenefit
+
+    project.qualitative_benefits.all().delete()
+    QualitativeBenefit.objects.bulk_create(
+        QualitativeBenefit(project=project, text=text, position=index)
+        for index, text in enumerate(t.strip() for t in texts) if text
+    )
+    _project_changed(project, user)
+
+
+@transaction.atomic
+def kpis_replace(*, project: RoiProject, values: dict[str, dict], user) -> None:
+    """values: KPI code -> {"baseline", "target", "actual"}; a KPI with no value is removed."""
+    from roi.models import KpiEntry
+
+    project.kpis.all().delete()
+    KpiEntry.objects.bulk_create(
+        KpiEntry(project=project, code=code, **numbers)
+        for code, numbers in values.items()
+        if any(v is not None for v in numbers.values())
+    )
+    _project_changed(project, user)
+
+
+def project_set_wizard_step(*, project: RoiProject, step: str) -> None:
+    if project.wizard_step != step:
+        RoiProject.objects.filter(pk=project.pk).update(wizard_step=step)
+        project.wizard_step = step

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from checklist.results import results_context
+from checklist.wizard import wizard_state
 from roi import selectors, services
 from roi.access import Action, ClientAccess, ProjectAccess, require_client, require_project
 from roi.forms import AcceptInvitationForm, ClientForm, InvitationForm, ProjectForm
@@ -136,8 +138,11 @@ def project_create(request: HttpRequest, access: ClientAccess) -> HttpResponse:
 
 @require_project(Action.VIEW)
 def project_detail(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    """The project's home: its results, as on the wizard's summary step."""
+    state = wizard_state(access.project)
     return render(request, "roi/project_detail.html", {
-        "access": access, "project": access.project,
+        "access": access, "project": access.project, "client": access.client, "state": state,
+        **results_context(state),
     })
 
 

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from roi.access import ROLE_ACTIONS, Action
 from roi.models import Invitation, Role
 from tests.checklist.matrix import MATRIX as CHECKLIST_MATRIX
+from tests.roi.documents_matrix import MATRIX as DOCUMENTS_MATRIX
 
 # url name -> (kwarg kind, method, action needed, POST data)
 MATRIX = {
@@ -38,6 +39,7 @@ MATRIX = {
 
 # The wizard, downloads and other project pages keep their rows next to their tests.
 MATRIX.update(CHECKLIST_MATRIX)
+MATRIX.update(DOCUMENTS_MATRIX)
 
 ROLES = [role.value for role in Role]
 

@@ -1,0 +1,122 @@
+"""The one adapter between stored projects and the calculation engine.
+
+``project_case`` turns a project into the engine's ``Case`` (used by the web pages, the PDF,
+the Excel export and the command line); ``case_import`` does the reverse for ``roi_import``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from checklist.models import CatalogueVersion, SubItem
+from roi.calculation import Case, KpiValue, LineItem, Recurrence, ScenarioFactors
+from roi.models import Client, KpiEntry, LineKind, QualitativeBenefit, RoiProject
+from roi.models import LineItem as LineItemRow
+
+
+def project_scenarios(project: RoiProject) -> tuple[ScenarioFactors, ...]:
+    return (
+        ScenarioFactors("conservative", plain(project.conservative_gains_factor),
+                        plain(project.conservative_costs_factor)),
+        ScenarioFactors("expected", Decimal(1), Decimal(1)),
+        ScenarioFactors("optimistic", plain(project.optimistic_gains_factor),
+                        plain(project.optimistic_costs_factor)),
+    )
+
+
+def plain(value: Decimal | None) -> Decimal | None:
+    """Drop the trailing zeros of the database's fixed scale: 12000.000000 -> 12000."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def line_to_item(row: LineItemRow, subitem_codes: dict[int, str]) -> LineItem:
+    is_gain = row.kind == LineKind.GAIN
+    return LineItem(
+        category=row.category, label=row.label, amount=plain(row.amount),
+        recurrence=Recurrence(row.recurrence), quantity=plain(row.quantity),
+        start_month=row.start_month, end_month=row.end_month,
+        ramp_up_months=row.ramp_up_months if is_gain else 0,
+        confidence=plain(row.confidence) if is_gain else Decimal(1),
+        margin=plain(row.margin) if is_gain else None,
+        assumption=row.assumption,
+        subitem=subitem_codes.get(row.subitem_id) if row.subitem_id else None,
+    )
+
+
+def project_case(project: RoiProject, *, lines=None, benefits=None, kpis=None) -> Case:
+    """The engine's input for a project, in three queries (or none when rows are given)."""
+    if lines is None:
+        lines = list(project.line_items.select_related("subitem").order_by(
+            "kind", "position", "id"))
+    if benefits is None:
+        benefits = list(project.qualitative_benefits.all())
+    if kpis is None:
+        kpis = list(project.kpis.all())
+    codes = {row.subitem_id: row.subitem.code for row in lines if row.subitem_id}
+    return Case(
+        name=project.name, currency=project.currency, horizon_months=project.horizon_months,
+        discount_rate=plain(project.discount_rate),
+        costs=tuple(line_to_item(r, codes) for r in lines if r.kind == LineKind.COST),
+        gains=tuple(line_to_item(r, codes) for r in lines if r.kind == LineKind.GAIN),
+        qualitative_benefits=tuple(b.text for b in benefits),
+        scenarios=project_scenarios(project),
+        kpis=tuple(KpiValue(k.code, plain(k.baseline), plain(k.target), plain(k.actual))
+                   for k in kpis),
+    )
+
+
+@transaction.atomic
+def case_import(*, case: Case, client: Client, user=None, name: str | None = None
+                ) -> RoiProject:
+    """Create a new project in ``client`` from an interchange case."""
+    catalogue = CatalogueVersion.current()
+    scenarios = {s.code: s for s in case.scenarios}
+    fields = {}
+    if "conservative" in scenarios:
+        fields.update(conservative_gains_factor=scenarios["conservative"].gains_factor,
+                      conservative_costs_factor=scenarios["conservative"].costs_factor)
+    if "optimistic" in scenarios:
+        fields.update(optimistic_gains_factor=scenarios["optimistic"].gains_factor,
+                      optimistic_costs_factor=scenarios["optimistic"].costs_factor)
+    project = RoiProject(
+        client=client, name=(name or case.name or "Projet importé")[:200],
+        currency=case.currency if case.currency in {"EUR", "USD", "GBP", "CHF"} else "EUR",
+        horizon_months=case.horizon_months, discount_rate=case.discount_rate,
+        catalogue=catalogue, created_by=user, updated_by=user, **fields,
+    )
+    project.full_clean()
+    project.save()
+    subitems = (
+        {s.code: s for s in SubItem.objects.filter(post__catalogue=catalogue)}
+        if catalogue else {}
+    )
+    rows = []
+    for kind, items in ((LineKind.COST, case.costs), (LineKind.GAIN, case.gains)):
+        for position, item in enumerate(items):
+            row = LineItemRow(
+                project=project, kind=kind, category=item.category, label=item.label or "—",
+                amount=item.amount, quantity=item.quantity, recurrence=item.recurrence.value,
+                start_month=item.start_month, end_month=item.end_month,
+                ramp_up_months=item.ramp_up_months, confidence=item.confidence,
+                margin=item.margin, assumption=item.assumption, position=position,
+                subitem=subitems.get(item.subitem) if item.subitem else None,
+            )
+            row.full_clean(exclude=["project"])
+            rows.append(row)
+    LineItemRow.objects.bulk_create(rows)
+    QualitativeBenefit.objects.bulk_create(
+        QualitativeBenefit(project=project, text=text[:500], position=i)
+        for i, text in enumerate(case.qualitative_benefits)
+    )
+    KpiEntry.objects.bulk_create(
+        KpiEntry(project=project, code=k.code, baseline=k.baseline, target=k.target,
+                 actual=k.actual)
+        for k in case.kpis
+    )
+    return project
