@@ -87,6 +87,16 @@ class LineItemForm(forms.ModelForm):
             self.fields["recurrence"].initial = subitem.default_recurrence
             self.fields["label"].initial = subitem.title
         self.fields["label"].widget.attrs["autocomplete"] = "off"
+        # Empty means the usual default (month 1, no ramp-up) rather than an error.
+        self.fields["start_month"].required = False
+        if "ramp_up_months" in self.fields:
+            self.fields["ramp_up_months"].required = False
+
+    def clean_ramp_up_months(self):
+        return self.cleaned_data.get("ramp_up_months") or 0
+
+    def clean_start_month(self):
+        return self.cleaned_data.get("start_month") or 1
 
     def clean_confidence(self):
         value = self.cleaned_data.get("confidence")

@@ -44,3 +44,25 @@ def login(page, email: str, password: str) -> None:
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
+
+
+@pytest.fixture
+def e2e_world(transactional_db, world):
+    """The shared world, committed so that the live server's thread sees it, with the
+    catalogue loaded and the project's lines empty."""
+    from django.core.management import call_command
+
+    from checklist.models import CatalogueVersion
+
+    call_command("load_catalogue", verbosity=0)
+    world.project.catalogue = CatalogueVersion.current()
+    world.project.save()
+    return world
+
+
+def shot(page, name: str) -> None:
+    """Keep a screenshot of what the user saw when SCREENSHOTS names a folder."""
+    folder = os.environ.get("SCREENSHOTS")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
