@@ -23,6 +23,10 @@ def quantified_line(helper: str, data: dict) -> dict:
     """The line item fields (yearly gain) for a helper's cleaned inputs."""
     result = quantify.HELPERS[helper](**data)
     amount = result.yearly_amount.quantize(Decimal("0.01"))
+    # A revenue-based gain is stored as revenue with its margin on the line, so the engine,
+    # the dossier and the Excel file all show the margin (and do not warn about turnover).
+    stored_amount = (amount if result.margin is None
+                     else (result.yearly_amount / result.margin).quantize(Decimal("0.01")))
     v = {code: value for code, value in result.inputs}
     if helper == "time_saved":
         label = _("Temps gagné : %(h)s h/semaine × %(p)s personnes") % {
@@ -57,6 +61,7 @@ def quantified_line(helper: str, data: dict) -> dict:
             "n": _number(v["new_customers_per_year"]), "d": _number(v["cac_drop"]),
             "a": _number(amount)}
     return {
-        "label": label[:200], "amount": amount, "quantity": Decimal(1), "recurrence": "yearly",
+        "label": label[:200], "amount": stored_amount, "margin": result.margin,
+        "quantity": Decimal(1), "recurrence": "yearly",
         "assumption": _("Calculé avec l’assistant : %(formula)s.") % {"formula": formula},
     }

@@ -1,67 +1,97 @@
-"""Quantification helpers for gains: turn a few operational inputs into a yearly gain.
+"""Quantification helpers: from a few business inputs to a yearly gain (seeds 000, 001, 003).
 
-Each returns the yearly amount (a profit or a saving, never turnover: revenue-based gains take a
-margin) and the formula with its inputs, which becomes the line's assumption text so that a
-CFO can redo the arithmetic.
+Each helper returns a :class:`Quantified`: the yearly amount, in currency per year, and the
+inputs it was computed from (so the line's assumption can show the formula). Inputs are
+Decimals; rates are fractions (0.05 = 5 points of conversion). The arithmetic is exact (a
+40-digit context, far beyond any bounded input); round only for display.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 
-DEFAULT_WORKING_WEEKS = Decimal(45)
+__all__ = [
+    "HELPERS",
+    "Quantified",
+    "acquisition_cost_reduction",
+    "churn_reduction",
+    "conversion_uplift",
+    "time_saved",
+]
+
+_CONTEXT = Context(prec=40, rounding=ROUND_HALF_EVEN)
 
 
 @dataclass(frozen=True)
 class Quantified:
-    code: str
-    category: str  # the gain post the result belongs to
+    """A helper's result.
+
+    ``yearly_amount``: the gain in currency per year (profit: a margin, when the helper takes
+    one, is already applied). ``inputs``: ``(name, value)`` in the formula's order.
+    ``margin``: the margin rate included in ``yearly_amount``, or None.
+    """
+
     yearly_amount: Decimal
-    inputs: tuple[tuple[str, Decimal], ...]  # (input code, value), in formula order
+    inputs: tuple[tuple[str, Decimal], ...]
+    margin: Decimal | None = None
+
+
+def _product(*factors: Decimal) -> Decimal:
+    result = Decimal(1)
+    for factor in factors:
+        result = _CONTEXT.multiply(result, Decimal(factor))
+    return result
 
 
 def time_saved(*, hours_per_week: Decimal, people: Decimal, loaded_hourly_cost: Decimal,
-               working_weeks: Decimal = DEFAULT_WORKING_WEEKS) -> Quantified:
-    """Yearly value of time saved = hours saved per week per person × people ×
-    loaded hourly cost (€/h, salary + charges) × working weeks per year."""
-    amount = hours_per_week * people * loaded_hourly_cost * working_weeks
-    return Quantified("time_saved", "productivity", amount, (
-        ("hours_per_week", hours_per_week), ("people", people),
-        ("loaded_hourly_cost", loaded_hourly_cost), ("working_weeks", working_weeks)))
+               working_weeks: Decimal) -> Quantified:
+    """Productivity: hours saved a week per person × people × loaded hourly cost (currency per
+    hour) × working weeks a year = currency a year of time given back to selling."""
+    return Quantified(
+        _product(hours_per_week, people, loaded_hourly_cost, working_weeks),
+        (("hours_per_week", hours_per_week), ("people", people),
+         ("loaded_hourly_cost", loaded_hourly_cost), ("working_weeks", working_weeks)),
+    )
 
 
 def conversion_uplift(*, opportunities_per_year: Decimal, uplift_rate: Decimal,
                       average_deal: Decimal, margin_rate: Decimal) -> Quantified:
-    """Yearly margin from better conversion = opportunities per year × conversion uplift
-    (a rate: +3 points = 0.03) × average deal (€) × margin rate (so the gain is profit)."""
-    amount = opportunities_per_year * uplift_rate * average_deal * margin_rate
-    return Quantified("conversion_uplift", "conversion", amount, (
-        ("opportunities_per_year", opportunities_per_year), ("uplift_rate", uplift_rate),
-        ("average_deal", average_deal), ("margin_rate", margin_rate)))
+    """Conversion: opportunities a year × uplift of the conversion rate (fraction, in points)
+    × average deal (currency) × margin rate (fraction) = margin a year from the extra deals."""
+    return Quantified(
+        _product(opportunities_per_year, uplift_rate, average_deal, margin_rate),
+        (("opportunities_per_year", opportunities_per_year), ("uplift_rate", uplift_rate),
+         ("average_deal", average_deal), ("margin_rate", margin_rate)),
+        margin=margin_rate,
+    )
 
 
 def churn_reduction(*, customers: Decimal, churn_drop_rate: Decimal,
                     annual_revenue_per_customer: Decimal, margin_rate: Decimal) -> Quantified:
-    """Yearly margin kept = customers × churn drop (a rate: −2 points = 0.02) × annual revenue
-    per customer (€) × margin rate."""
-    amount = customers * churn_drop_rate * annual_revenue_per_customer * margin_rate
-    return Quantified("churn_reduction", "retention", amount, (
-        ("customers", customers), ("churn_drop_rate", churn_drop_rate),
-        ("annual_revenue_per_customer", annual_revenue_per_customer),
-        ("margin_rate", margin_rate)))
+    """Retention: customers × drop of the annual churn rate (fraction, in points) × annual
+    revenue per customer (currency) × margin rate (fraction) = margin kept a year."""
+    return Quantified(
+        _product(customers, churn_drop_rate, annual_revenue_per_customer, margin_rate),
+        (("customers", customers), ("churn_drop_rate", churn_drop_rate),
+         ("annual_revenue_per_customer", annual_revenue_per_customer),
+         ("margin_rate", margin_rate)),
+        margin=margin_rate,
+    )
 
 
-def acquisition_cost_reduction(*, new_customers_per_year: Decimal, cac_drop: Decimal
-                               ) -> Quantified:
-    """Yearly saving on acquisition = new customers per year × drop of the cost of acquiring
-    one customer (CAC, €)."""
-    amount = new_customers_per_year * cac_drop
-    return Quantified("acquisition_cost_reduction", "marketing", amount, (
-        ("new_customers_per_year", new_customers_per_year), ("cac_drop", cac_drop)))
+def acquisition_cost_reduction(*, new_customers_per_year: Decimal,
+                               cac_drop: Decimal) -> Quantified:
+    """Marketing: new customers a year × drop of the acquisition cost per customer (currency)
+    = currency saved a year (seed 003: CAC)."""
+    return Quantified(
+        _product(new_customers_per_year, cac_drop),
+        (("new_customers_per_year", new_customers_per_year), ("cac_drop", cac_drop)),
+    )
 
 
-HELPERS = {
+HELPERS: dict[str, Callable[..., Quantified]] = {
     "time_saved": time_saved,
     "conversion_uplift": conversion_uplift,
     "churn_reduction": churn_reduction,

@@ -215,7 +215,10 @@ def test_revenue_helper_asks_for_a_margin(director, project):
     assert response.status_code == 422 and "Ce champ est obligatoire" in response.content.decode()
     director.post(url, {"opportunities_per_year": "400", "uplift_rate": "5",
                         "average_deal": "10 000", "margin_rate": "30"}, **HTMX)
-    assert LineItem.objects.get().amount == Decimal("60000.00")  # 400 × 5 % × 10 000 × 30 %
+    line = LineItem.objects.get()
+    # 400 × 5 % × 10 000 = 200 000 of revenue, at 30 % of margin: 60 000 of profit a year.
+    assert (line.amount, line.margin) == (Decimal("200000.00"), Decimal("0.3"))
+    assert "60\u202f000 € de marge par an" in line.assumption
 
 
 def test_benefits_and_kpis_are_saved(director, project):

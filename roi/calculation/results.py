@@ -1,0 +1,129 @@
+"""The results document (method §5): what ``roi_compute`` prints, JSON-ready.
+
+Money, percentages and months are strings with two decimals, rounded half-up
+(``"45000.00"``, ``"22.22"``, ``"9.00"``); null where the figure is undefined.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from roi.calculation.engine import ByYear, CaseResult, Headline, PostTotal, Totals
+from roi.calculation.money import quantize_money
+
+__all__ = ["HEADLINE_KEYS", "format_2dp", "headline_document", "results_document"]
+
+# The keys the method requires for the headline and for each horizon, in this order.
+HEADLINE_KEYS: tuple[str, ...] = (
+    "total_costs",
+    "total_gains",
+    "total_gains_unadjusted",
+    "net_gain",
+    "roi_percent",
+    "payback_months",
+    "npv",
+    "irr_percent",
+    "discounted_payback_months",
+)
+
+
+def format_2dp(value: Decimal | None) -> str | None:
+    """``Decimal("22.2222…")`` -> ``"22.22"`` (half-up, no exponent); None -> None."""
+    if value is None:
+        return None
+    return format(quantize_money(value), "f")
+
+
+def headline_document(headline: Headline) -> dict[str, str | None]:
+    """The nine headline figures as two-decimal strings (null where undefined)."""
+    return {key: format_2dp(getattr(headline, key)) for key in HEADLINE_KEYS}
+
+
+def _totals(totals: Totals) -> dict[str, str | None]:
+    return {"costs": format_2dp(totals.costs), "gains": format_2dp(totals.gains),
+            "net": format_2dp(totals.net)}
+
+
+def _by_year(table: ByYear) -> dict[str, Any]:
+    return {
+        "years": [
+            {"year": row.year, "first_month": row.first_month, "last_month": row.last_month,
+             "costs": format_2dp(row.costs), "gains": format_2dp(row.gains),
+             "net": format_2dp(row.net), "cumulative": format_2dp(row.cumulative)}
+            for row in table.years
+        ],
+        "total": _totals(table.total),
+        "present_value": _totals(table.present_value),
+    }
+
+
+def _posts(posts: tuple[PostTotal, ...]) -> list[dict[str, str | None]]:
+    return [{"category": post.category, "total": format_2dp(post.total),
+             "total_unadjusted": format_2dp(post.total_unadjusted)} for post in posts]
+
+
+def _exact(value: Decimal | None) -> str | None:
+    # KPI values keep the precision they were entered with (a churn rate of 0.085 is not 0.09).
+    return None if value is None else format(value, "f")
+
+
+def _param(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return format_2dp(value)
+    return str(value)
+
+
+def results_document(result: CaseResult) -> dict[str, Any]:
+    """The JSON-ready results of a computed case.
+
+    Required keys (method §5): the nine headline figures over H, ``monthly`` (``month`` as an
+    integer; ``costs``, ``gains`` (risk-adjusted), ``net``, ``cumulative`` as strings) and
+    ``horizons`` keyed "6", "12", "24", "36". Extras: ``horizon_months``, ``currency``,
+    ``by_year``, ``costs_by_post``, ``gains_by_post``, ``scenarios``, ``tornado``, ``warnings``
+    (code and params as strings) and ``kpis``.
+    """
+    document: dict[str, Any] = headline_document(result.headline)
+    document["monthly"] = [
+        {"month": row.month, "costs": format_2dp(row.costs), "gains": format_2dp(row.gains),
+         "net": format_2dp(row.net), "cumulative": format_2dp(row.cumulative)}
+        for row in result.monthly
+    ]
+    document["horizons"] = {
+        str(months): headline_document(headline) for months, headline in result.horizons.items()
+    }
+    document["horizon_months"] = result.horizon_months
+    document["currency"] = result.currency
+    document["by_year"] = _by_year(result.by_year)
+    document["costs_by_post"] = _posts(result.costs_by_post)
+    document["gains_by_post"] = _posts(result.gains_by_post)
+    document["scenarios"] = [
+        {"code": scenario.factors.code,
+         "gains_factor": format(scenario.factors.gains_factor, "f"),
+         "costs_factor": format(scenario.factors.costs_factor, "f"),
+         **headline_document(scenario.headline)}
+        for scenario in result.scenarios
+    ]
+    document["tornado"] = [
+        {"category": bar.category, "kind": bar.kind, "roi_low": format_2dp(bar.roi_low),
+         "roi_high": format_2dp(bar.roi_high), "spread": format_2dp(bar.spread)}
+        for bar in result.tornado
+    ]
+    document["warnings"] = [
+        {"code": warning.code,
+         "params": {key: _param(value) for key, value in warning.params.items()}}
+        for warning in result.warnings
+    ]
+    document["kpis"] = [
+        {"code": kpi.code, "baseline": _exact(kpi.baseline), "target": _exact(kpi.target),
+         "actual": _exact(kpi.actual), "target_change": _exact(kpi.target_change),
+         "target_change_percent": format_2dp(kpi.target_change_percent),
+         "actual_change": _exact(kpi.actual_change),
+         "actual_change_percent": format_2dp(kpi.actual_change_percent),
+         "achievement_percent": format_2dp(kpi.achievement_percent),
+         "assessment": kpi.assessment}
+        for kpi in result.kpis
+    ]
+    return document
