@@ -8,6 +8,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         version, created = catalogue_load()
+        if options["verbosity"] == 0:
+            return
         posts = version.posts.count()
         items = sum(p.items.count() for p in version.posts.all())
         state = "loaded" if created else "already loaded"
