@@ -79,10 +79,10 @@ def clients_for(user) -> QuerySet[Client]:
 
 
 def projects_for(user) -> QuerySet[RoiProject]:
-    """Every project of every client the user belongs to (the scoped queryset)."""
+    """Every live project of every client the user belongs to (the scoped queryset)."""
     if not user.is_authenticated:
         return RoiProject.objects.none()
-    return RoiProject.objects.filter(client__memberships__user=user)
+    return RoiProject.objects.filter(client__memberships__user=user, deleted_at__isnull=True)
 
 
 def memberships_for(user) -> QuerySet[Membership]:
@@ -109,12 +109,16 @@ def client_access(user, client_id, action: Action = Action.VIEW) -> ClientAccess
 
 
 def project_access(
-    user, project_id, action: Action = Action.VIEW, *, queryset: QuerySet | None = None
+    user, project_id, action: Action = Action.VIEW, *, include_deleted: bool = False
 ) -> ProjectAccess:
-    """Resolve a project for the user in one query (project, client and the user's role)."""
+    """Resolve a project for the user in one query (project, client and the user's role).
+
+    A deleted project (in its grace period) is not found, except by the restore view.
+    """
     if not user.is_authenticated:
         raise Http404
-    qs = queryset if queryset is not None else RoiProject.objects.all()
+    qs = RoiProject.objects.all() if include_deleted else RoiProject.objects.filter(
+        deleted_at__isnull=True)
     project = _project_with_role(qs, user, project_id)
     if project is None:
         raise Http404
@@ -154,7 +158,8 @@ def require_client(action: Action = Action.VIEW) -> Callable:
     return decorator
 
 
-def require_project(action: Action = Action.VIEW) -> Callable:
+def require_project(action: Action = Action.VIEW, *, include_deleted: bool = False
+                    ) -> Callable:
     """View decorator: login required, then ``access`` (ProjectAccess) is passed to the view.
 
     Writes are checked on the method too: a read-only role posting to any project URL gets 403
@@ -168,7 +173,8 @@ def require_project(action: Action = Action.VIEW) -> Callable:
             needed = action
             if request.method not in ("GET", "HEAD", "OPTIONS") and action == Action.VIEW:
                 needed = Action.EDIT
-            access = project_access(request.user, project_id, needed)
+            access = project_access(request.user, project_id, needed,
+                                    include_deleted=include_deleted)
             return view(request, access, *args, **kwargs)
 
         return wrapped

@@ -119,4 +119,7 @@ def case_import(*, case: Case, client: Client, user=None, name: str | None = Non
                  actual=k.actual)
         for k in case.kpis
     )
+    from roi.services import project_refresh_figures
+
+    project_refresh_figures(project)
     return project

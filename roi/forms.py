@@ -132,3 +132,27 @@ class ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["revision"].initial = self.instance.revision
+
+
+class DuplicateForm(forms.Form):
+    client = forms.ModelChoiceField(label=_("Client de destination"), queryset=Client.objects.none(),
+                                    empty_label=None)
+    name = forms.CharField(label=_("Nom du nouveau projet"), max_length=200)
+
+    def __init__(self, *args, clients, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the clients where the user may create projects: a forged id is refused.
+        self.fields["client"].queryset = Client.objects.filter(pk__in=[c.pk for c in clients])
+
+
+class ImportForm(forms.Form):
+    MAX_BYTES = 5 * 1024 * 1024
+
+    file = forms.FileField(label=_("Fichier roi-case/1 (JSON)"))
+    name = forms.CharField(label=_("Nom du projet (facultatif)"), max_length=200, required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("Le fichier dépasse 5 Mo."))
+        return upload

@@ -132,6 +132,13 @@ class RoiProject(models.Model):
     revision = models.PositiveIntegerField(default=1)
     wizard_step = models.CharField(max_length=40, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
+    # Deleted projects stay restorable for a grace period, then `purge_deleted` removes them.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    # Headline figures, refreshed by the services on every change (the portfolio lists
+    # hundreds of projects without computing any of them).
+    roi_percent = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+    payback_months = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    net_gain = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
@@ -148,7 +155,8 @@ class RoiProject(models.Model):
         verbose_name = _("projet ROI")
         verbose_name_plural = _("projets ROI")
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["client", "archived_at"])]
+        indexes = [models.Index(fields=["client", "archived_at"]),
+                   models.Index(fields=["status"]), models.Index(fields=["updated_at"])]
 
     def __str__(self) -> str:
         return self.name
@@ -303,3 +311,50 @@ class ChecklistAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subitem_id}: {self.status}"
+
+
+class ProjectVersion(models.Model):
+    """An approved, frozen version (v1, v2, …): inputs, results and the PDF, immutable."""
+
+    project = models.ForeignKey(RoiProject, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    case = models.JSONField()  # the roi-case/1 document of the approved inputs
+    lines = models.JSONField(default=list)  # line ids and figures, to list later changes
+    results = models.JSONField()  # the results document at approval
+    pdf = models.BinaryField()
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    approved_at = models.DateTimeField()
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("version approuvée")
+        ordering = ["project", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="unique_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.number}"
+
+
+class Comment(models.Model):
+    """A comment of the CFO's review, attached to a line (the thread stays with it) or to the
+    project as a whole."""
+
+    project = models.ForeignKey(RoiProject, on_delete=models.CASCADE, related_name="comments")
+    line = models.ForeignKey(LineItem, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="comments")
+    line_label = models.CharField(max_length=limits.MAX_LABEL_LENGTH, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               related_name="+")
+    body = models.TextField(_("commentaire"), max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("commentaire")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:60]

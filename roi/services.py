@@ -181,7 +181,9 @@ def project_update(*, project: RoiProject, user, expected_revision: int | None =
         setattr(project, name, value)
     project.updated_by = user
     project.full_clean()
+    _reopen_if_approved(project)
     project.save()
+    project_refresh_figures(project)
     return project
 
 
@@ -215,6 +217,8 @@ def _project_changed(project: RoiProject, user) -> None:
     # Figures changed: record who and when for the lists, without bumping the project's
     # revision (that one guards the project's own fields, see project_touch).
     RoiProject.objects.filter(pk=project.pk).update(updated_by=user, updated_at=timezone.now())
+    _reopen_if_approved(project)
+    project_refresh_figures(project)
 
 
 @transaction.atomic
@@ -318,3 +322,195 @@ def project_set_wizard_step(*, project: RoiProject, step: str) -> None:
     if project.wizard_step != step:
         RoiProject.objects.filter(pk=project.pk).update(wizard_step=step)
         project.wizard_step = step
+
+
+# --- headline figures, review and versions, project life ------------------------------------
+
+def project_refresh_figures(project: RoiProject) -> None:
+    """Store the project's headline figures for the lists (3 queries and one computation)."""
+    from roi.adapter import project_case
+    from roi.calculation import compute, quantize_money
+
+    headline = compute(project_case(project)).headline
+    values = {
+        "roi_percent": None if headline.roi_percent is None
+        else quantize_money(headline.roi_percent),
+        "payback_months": None if headline.payback_months is None
+        else quantize_money(headline.payback_months),
+        "net_gain": quantize_money(headline.net_gain),
+    }
+    RoiProject.objects.filter(pk=project.pk).update(**values)
+    for name, value in values.items():
+        setattr(project, name, value)
+
+
+def _reopen_if_approved(project: RoiProject) -> None:
+    """Any change after approval starts a new draft (the approved version stays frozen)."""
+    from roi.models import ProjectStatus
+
+    if project.status == ProjectStatus.APPROVED:
+        RoiProject.objects.filter(pk=project.pk).update(status=ProjectStatus.DRAFT)
+        project.status = ProjectStatus.DRAFT
+
+
+def _notify(*, project: RoiProject, roles: list[str], subject: str, template: str,
+            context: dict, exclude=None) -> None:
+    from roi.models import Membership
+
+    recipients = sorted({
+        m.user.email for m in Membership.objects.filter(
+            client_id=project.client_id, role__in=roles).select_related("user")
+        if m.user.email and m.user != exclude
+    })
+    if not recipients:
+        return
+    send_mail(subject=subject, recipient_list=recipients, from_email=None,
+              message=render_to_string(template, {"project": project, **context}))
+
+
+class TransitionError(ServiceError):
+    pass
+
+
+@transaction.atomic
+def project_submit(*, project: RoiProject, user, link: str) -> RoiProject:
+    from roi.models import ProjectStatus, Role
+
+    if project.status not in (ProjectStatus.DRAFT, ProjectStatus.CHANGES_REQUESTED):
+        raise TransitionError(_("Ce projet n’est pas en brouillon : il ne peut pas être soumis."))
+    project.status = ProjectStatus.SUBMITTED
+    project.updated_by = user
+    project.save(update_fields=["status", "updated_by", "updated_at"])
+    _notify(project=project, roles=[Role.CFO], exclude=user,
+            subject=_("À valider : %(name)s") % {"name": project.name},
+            template="roi/email/submitted.txt", context={"user": user, "link": link})
+    return project
+
+
+@transaction.atomic
+def project_request_changes(*, project: RoiProject, user, comment: str, link: str
+                            ) -> RoiProject:
+    from roi.models import Comment, ProjectStatus, Role
+
+    if project.status != ProjectStatus.SUBMITTED:
+        raise TransitionError(_("Seul un projet soumis peut être renvoyé en modification."))
+    if not comment.strip():
+        raise TransitionError(_("Dites ce qui doit être modifié."))
+    Comment.objects.create(project=project, author=user, body=comment.strip())
+    project.status = ProjectStatus.CHANGES_REQUESTED
+    project.updated_by = user
+    project.save(update_fields=["status", "updated_by", "updated_at"])
+    _notify(project=project, roles=[Role.SALES_DIRECTOR, Role.CONSULTANT], exclude=user,
+            subject=_("Modifications demandées : %(name)s") % {"name": project.name},
+            template="roi/email/changes_requested.txt",
+            context={"user": user, "link": link, "comment": comment.strip()})
+    return project
+
+
+@transaction.atomic
+def project_approve(*, project: RoiProject, user, link: str, comment: str = ""):
+    """Approve and freeze a numbered version: inputs, results and the dossier PDF."""
+    from django.db.models import Max
+
+    from roi.adapter import project_case
+    from roi.calculation import case_to_dict, compute, results_document
+    from roi.models import ProjectStatus, ProjectVersion, Role
+    from roi.pdf import render_dossier
+
+    project = RoiProject.objects.select_for_update().select_related("client").get(pk=project.pk)
+    if project.status != ProjectStatus.SUBMITTED:
+        raise TransitionError(_("Seul un projet soumis peut être approuvé."))
+    number = (project.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    case = project_case(project)
+    project.status = ProjectStatus.APPROVED
+    project.updated_by = user
+    project.save(update_fields=["status", "updated_by", "updated_at"])
+    now = timezone.now()
+    from roi.versions import line_snapshot
+
+    version = ProjectVersion(
+        project=project, number=number, case=case_to_dict(case),
+        lines=[line_snapshot(line) for line in project.line_items.order_by("id")],
+        results=results_document(compute(case)), approved_by=user, approved_at=now,
+        comment=comment.strip(), pdf=b"",
+    )
+    # The frozen dossier carries its own approval block (who, when, which version).
+    version.pdf = render_dossier(project)
+    version.save()
+    _notify(project=project, roles=[Role.SALES_DIRECTOR, Role.CONSULTANT, Role.CFO],
+            exclude=user,
+            subject=_("Approuvé (v%(n)s) : %(name)s") % {"n": number, "name": project.name},
+            template="roi/email/approved.txt",
+            context={"user": user, "link": link, "version": version})
+    return version
+
+
+def comment_add(*, project: RoiProject, user, body: str, line=None):
+    from roi.models import Comment
+
+    body = body.strip()
+    if not body:
+        raise ServiceError(_("Le commentaire est vide."))
+    comment = Comment(project=project, line=line, author=user, body=body[:4000],
+                      line_label=line.label if line is not None else "")
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def project_duplicate(*, project: RoiProject, client: Client, user, name: str) -> RoiProject:
+    """A copy of the project's inputs (lines, answers, benefits, KPIs) as a new draft, in the
+    same or another client; no versions, comments or history come along."""
+    from roi.models import ChecklistAnswer, KpiEntry, LineItem, QualitativeBenefit
+
+    copy = RoiProject.objects.get(pk=project.pk)
+    copy.pk = None
+    copy.id = None
+    copy.client = client
+    copy.name = name[:200]
+    copy.status = "draft"
+    copy.revision = 1
+    copy.wizard_step = ""
+    copy.archived_at = None
+    copy.deleted_at = None
+    copy.created_by = copy.updated_by = user
+    copy.full_clean()
+    copy.save()
+    lines = list(project.line_items.all())
+    for line in lines:
+        line.pk = line.id = None
+        line.project = copy
+        line.version = 1
+    LineItem.objects.bulk_create(lines)
+    for model in (ChecklistAnswer, KpiEntry, QualitativeBenefit):
+        rows = list(model.objects.filter(project=project))
+        for row in rows:
+            row.pk = row.id = None
+            row.project = copy
+        model.objects.bulk_create(rows)
+    return copy
+
+
+def project_delete(*, project: RoiProject, user) -> None:
+    project.deleted_at = timezone.now()
+    project.updated_by = user
+    project.save(update_fields=["deleted_at", "updated_by", "updated_at"])
+
+
+def project_restore(*, project: RoiProject, user) -> None:
+    project.deleted_at = None
+    project.updated_by = user
+    project.save(update_fields=["deleted_at", "updated_by", "updated_at"])
+
+
+DELETION_GRACE_DAYS = 30
+
+
+def projects_purge(*, now=None) -> int:
+    """Remove for good the projects deleted more than the grace period ago."""
+    from datetime import timedelta
+
+    limit = (now or timezone.now()) - timedelta(days=DELETION_GRACE_DAYS)
+    count, _details = RoiProject.objects.filter(deleted_at__lt=limit).delete()
+    return count

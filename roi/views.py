@@ -5,17 +5,25 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from checklist.results import results_context
 from checklist.wizard import wizard_state
 from roi import selectors, services
 from roi.access import Action, ClientAccess, ProjectAccess, require_client, require_project
-from roi.forms import AcceptInvitationForm, ClientForm, InvitationForm, ProjectForm
+from roi.forms import (
+    AcceptInvitationForm,
+    ClientForm,
+    DuplicateForm,
+    ImportForm,
+    InvitationForm,
+    ProjectForm,
+)
 from roi.models import Invitation, Role
 
 
@@ -58,6 +66,7 @@ def client_detail(request: HttpRequest, access: ClientAccess) -> HttpResponse:
         "members": selectors.client_members(access.client),
         "invitations": selectors.client_pending_invitations(access.client)
         if access.can_manage else [],
+        "deleted": selectors.client_deleted_projects(access.client) if access.can_edit else [],
     })
 
 
@@ -142,8 +151,15 @@ def project_detail(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     state = wizard_state(access.project)
     return render(request, "roi/project_detail.html", {
         "access": access, "project": access.project, "client": access.client, "state": state,
-        **results_context(state),
+        "downloads": PROJECT_DOWNLOADS, **results_context(state),
     })
+
+
+PROJECT_DOWNLOADS = [
+    ("documents:project_dossier", gettext_lazy("Dossier CODIR (PDF)")),
+    ("roi:project_xlsx", gettext_lazy("Classeur Excel (formules)")),
+    ("documents:project_checklist", gettext_lazy("Checklist pré-remplie (PDF)")),
+]
 
 
 @require_project(Action.EDIT)
@@ -175,3 +191,124 @@ def project_archive(request: HttpRequest, access: ProjectAccess) -> HttpResponse
         services.project_archive(project=access.project, user=request.user)
         messages.success(request, _("Projet archivé."))
     return redirect("roi:client_detail", client_id=access.client.pk)
+
+
+# --- project life: duplicate, delete and restore, import and export ------------------------
+
+@require_project(Action.EDIT)
+def project_duplicate(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    """Copy a project as a template, into any client where the user may create projects."""
+    targets = [m.client for m in selectors.memberships_where(request.user, Action.EDIT)]
+    if not targets:
+        raise PermissionDenied
+    form = DuplicateForm(request.POST or None, clients=targets,
+                         initial={"client": access.client.pk,
+                                  "name": _("%(name)s (copie)") % {"name": access.project.name}})
+    if request.method == "POST" and form.is_valid():
+        copy = services.project_duplicate(project=access.project, user=request.user,
+                                          client=form.cleaned_data["client"],
+                                          name=form.cleaned_data["name"])
+        messages.success(request, _("Projet dupliqué dans « %(client)s ».")
+                         % {"client": copy.client.name})
+        return redirect("roi:project_detail", project_id=copy.pk)
+    return render(request, "roi/project_duplicate.html", {
+        "form": form, "project": access.project, "client": access.client})
+
+
+@require_project(Action.EDIT)
+def project_delete(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    if request.method == "POST":
+        services.project_delete(project=access.project, user=request.user)
+        messages.success(request, _("Projet supprimé. Il reste restaurable pendant %(d)s jours "
+                                    "depuis la page du client.")
+                         % {"d": services.DELETION_GRACE_DAYS})
+        return redirect("roi:client_detail", client_id=access.client.pk)
+    return render(request, "roi/project_delete.html", {
+        "project": access.project, "client": access.client,
+        "days": services.DELETION_GRACE_DAYS})
+
+
+@require_POST
+@require_project(Action.EDIT, include_deleted=True)
+def project_restore(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    services.project_restore(project=access.project, user=request.user)
+    messages.success(request, _("Projet restauré."))
+    return redirect("roi:project_detail", project_id=access.project.pk)
+
+
+@require_project(Action.VIEW)
+def project_export(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    """The project as a roi-case/1 file."""
+    from django.utils.text import slugify
+
+    from roi.adapter import project_case
+    from roi.calculation import case_to_json
+
+    response = HttpResponse(case_to_json(project_case(access.project)),
+                            content_type="application/json; charset=utf-8")
+    filename = f"{slugify(access.project.name) or 'projet'}.roi-case.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_client(Action.EDIT)
+def project_import(request: HttpRequest, access: ClientAccess) -> HttpResponse:
+    """Import a roi-case/1 file as a new project, with the command line's messages."""
+    from roi.adapter import case_import
+    from roi.calculation import CaseFormatError, parse_case_json
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            case = parse_case_json(upload.read(ImportForm.MAX_BYTES + 1)[:ImportForm.MAX_BYTES])
+            project = case_import(case=case, client=access.client, user=request.user,
+                                  name=form.cleaned_data.get("name") or None)
+        except CaseFormatError as error:
+            errors = str(error).splitlines()
+        except ValidationError as error:
+            errors = [f"{field}: {'; '.join(msgs)}" for field, msgs in error.message_dict.items()]
+        else:
+            messages.success(request, _("Projet « %(name)s » importé.") % {"name": project.name})
+            return redirect("roi:project_detail", project_id=project.pk)
+    return render(request, "roi/project_import.html", {
+        "form": form, "client": access.client, "errors": errors})
+
+
+@login_required
+def portfolio(request: HttpRequest) -> HttpResponse:
+    """Every project of every client of the user: search, filters, sort, pages."""
+    page = selectors.portfolio_page(
+        request.user, query=request.GET.get("q", ""), client_id=request.GET.get("client"),
+        status=request.GET.get("status", ""), sort=request.GET.get("sort", "-updated_at"),
+        page=request.GET.get("page", 1),
+    )
+    from urllib.parse import urlencode
+
+    from roi.models import ProjectStatus
+
+    base_query = urlencode({k: v for k, v in (("q", page.query), ("client", page.client_id or ""),
+                                               ("status", page.status)) if v})
+    columns = [("client", _("Client"), False), ("name", _("Projet"), False),
+               ("status", _("Statut"), False), ("roi", _("ROI"), True),
+               ("payback", _("Retour sur investissement"), True), ("net", _("Gain net"), True),
+               ("updated_at", _("Dernière modification"), False)]
+    return render(request, "roi/portfolio.html", {
+        "page": page, "base_query": base_query, "columns": columns,
+        "status_choices": ProjectStatus.choices})
+
+
+@require_project(Action.VIEW)
+def project_xlsx(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    """The Excel workbook with live formulas (same builder as ``roi_xlsx``)."""
+    from django.utils.text import slugify
+
+    from roi.xlsx import project_workbook
+
+    response = HttpResponse(
+        project_workbook(access.project),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    filename = f"{slugify(access.project.name) or 'projet'}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

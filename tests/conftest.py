@@ -73,4 +73,7 @@ def apogea(world) -> RoiProject:
         ("gain", "retention", "9000", "yearly"),
     ]:
         add_line(world.project, kind, category, amount, recurrence)
+    from roi.services import project_refresh_figures
+
+    project_refresh_figures(world.project)
     return world.project

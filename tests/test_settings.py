@@ -14,7 +14,8 @@ PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "x" * 60 + "-Prod-Key-0123456789",
 
 def manage(*args: str, env: dict) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items()
-             if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")}
+             if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL",
+                          "DJANGO_ALLOW_ASYNC_UNSAFE")}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR,
                           env={**clean, **env}, capture_output=True, text=True, check=False)
 

@@ -36,7 +36,31 @@ MATRIX = {
                               {"name": "Renommé", "horizon_months": "24", "currency": "EUR",
                                "discount_rate": "8", "language": "fr"}),
     "roi:project_archive": ("project", "post", Action.EDIT, {}),
+    "roi:project_import": ("client", "get", Action.EDIT, None),
+    "roi:project_duplicate": ("project", "get", Action.EDIT, None),
+    "roi:project_delete": ("project", "get", Action.EDIT, None),
+    "roi:project_delete#post": ("project", "post", Action.EDIT, {}),
+    "roi:project_restore": ("project", "post", Action.EDIT, {}),
+    "roi:project_export": ("project", "get", Action.VIEW, None),
+    "roi:project_xlsx": ("project", "get", Action.VIEW, None),
+    "roi:project_review": ("project", "get", Action.VIEW, None),
+    "roi:project_history": ("project", "get", Action.VIEW, None),
+    "roi:comment_add": ("project", "post", Action.COMMENT, {"body": "Source ?"}),
+    "roi:project_submit": ("project", "post", Action.EDIT, {}),
+    "roi:project_request_changes": ("project", "post", Action.APPROVE, {"comment": "Non"}),
+    "roi:project_approve": ("project", "post", Action.APPROVE, {}),
+    "roi:version_pdf": (lambda project: version_url(project), "get", Action.VIEW, None),
 }
+
+
+def version_url(project) -> str:
+    from django.utils import timezone
+
+    from roi.models import ProjectVersion
+
+    version = ProjectVersion.objects.create(project=project, number=1, case={}, results={},
+                                            pdf=b"%PDF-1.7 frozen", approved_at=timezone.now())
+    return reverse("roi:version_pdf", args=[project.pk, version.number])
 
 # The wizard, downloads and other project pages keep their rows next to their tests.
 MATRIX.update(CHECKLIST_MATRIX)

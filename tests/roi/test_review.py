@@ -1,0 +1,127 @@
+"""Sign-off: submit, request changes, approve with a frozen version; comments; what changed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from roi.models import Comment, ProjectVersion
+from tests.conftest import add_line
+
+
+@pytest.fixture(autouse=True)
+def cache_table(db):
+    call_command("createcachetable", verbosity=0)
+
+
+def post(client, user, name, project, data=None):
+    client.force_login(user)
+    return client.post(reverse(name, args=[project.pk]), data or {})
+
+
+def test_the_sign_off_loop(client, world, apogea, mailoutbox):
+    project, users = apogea, world.users
+    post(client, users["sales_director"], "roi:project_submit", project)
+    project.refresh_from_db()
+    assert project.status == "submitted"
+    assert mailoutbox[-1].to == ["cfo@test.example"]
+    assert "À valider" in mailoutbox[-1].subject
+
+    post(client, users["cfo"], "roi:project_request_changes", project,
+         {"comment": "Sourcez le gain de conversion."})
+    project.refresh_from_db()
+    assert project.status == "changes_requested"
+    assert set(mailoutbox[-1].to) == {"consultant@test.example", "sales_director@test.example"}
+    assert "Sourcez le gain de conversion." in mailoutbox[-1].body
+
+    post(client, users["sales_director"], "roi:project_submit", project)
+    post(client, users["cfo"], "roi:project_approve", project, {"comment": "OK pour le CODIR"})
+    project.refresh_from_db()
+    assert project.status == "approved"
+    version = ProjectVersion.objects.get(project=project)
+    assert version.number == 1 and version.approved_by == users["cfo"]
+    assert version.results["roi_percent"] == "22.22"
+    assert version.case["format"] == "roi-case/1" and len(version.lines) == 9
+    assert bytes(version.pdf).startswith(b"%PDF")
+    assert "Approuvé (v1)" in mailoutbox[-1].subject
+
+    client.force_login(users["viewer"])
+    download = client.get(reverse("roi:version_pdf", args=[project.pk, 1]))
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert bytes(download.content) == bytes(version.pdf)
+
+
+def test_a_change_after_approval_starts_a_new_draft_and_is_listed(client, world, apogea):
+    project, users = apogea, world.users
+    post(client, users["sales_director"], "roi:project_submit", project)
+    post(client, users["cfo"], "roi:project_approve", project)
+    line = project.line_items.get(category="integration")
+    client.force_login(users["sales_director"])
+    client.post(reverse("checklist:line_edit", args=[project.pk, line.pk]), {
+        "label": line.label, "amount": "20 000", "quantity": "1", "recurrence": "once",
+        "start_month": "1", "end_month": "", "assumption": "", "version": str(line.version)})
+    project.refresh_from_db()
+    assert project.status == "draft"
+    assert ProjectVersion.objects.get(project=project).results["roi_percent"] == "22.22"
+    page = client.get(reverse("roi:project_review", args=[project.pk])).content.decode()
+    assert "Modifié depuis la version approuvée v1" in page
+    assert "22,22\u00a0%" in page and "17,02\u00a0%" in page  # ROI before → after
+    assert "18\u202f000,00\u00a0€ → 20\u202f000,00\u00a0€" in page
+    # The second approval is v2; v1 stays as it was.
+    post(client, users["sales_director"], "roi:project_submit", project)
+    post(client, users["cfo"], "roi:project_approve", project)
+    assert list(ProjectVersion.objects.filter(project=project).values_list(
+        "number", "results__roi_percent")) == [(2, "17.02"), (1, "22.22")]
+
+
+def test_illegal_transitions_are_refused_with_a_message(client, world, apogea):
+    response = post(client, world.users["cfo"], "roi:project_approve", apogea)
+    assert response.status_code == 302
+    apogea.refresh_from_db()
+    assert apogea.status == "draft" and not ProjectVersion.objects.exists()
+    page = client.get(response.url).content.decode()
+    assert "Seul un projet soumis peut être approuvé." in page
+
+
+def test_request_changes_needs_a_comment(client, world, apogea):
+    post(client, world.users["sales_director"], "roi:project_submit", apogea)
+    post(client, world.users["cfo"], "roi:project_request_changes", apogea, {"comment": " "})
+    apogea.refresh_from_db()
+    assert apogea.status == "submitted"
+
+
+def test_comment_thread_stays_with_the_line(client, world, apogea):
+    line = apogea.line_items.get(category="conversion")
+    post(client, world.users["cfo"], "roi:comment_add", apogea,
+         {"line": line.pk, "body": "D’où vient +10 % ?"})
+    post(client, world.users["sales_director"], "roi:comment_add", apogea,
+         {"line": line.pk, "body": "Historique CRM 2025, voir annexe."})
+    assert list(line.comments.values_list("body", flat=True)) == [
+        "D’où vient +10 % ?", "Historique CRM 2025, voir annexe."]
+    page = client.get(reverse("roi:project_review", args=[apogea.pk])).content.decode()
+    assert "D’où vient +10 % ?" in page and "2 commentaires" in page
+    # A line of another project cannot be commented through this one.
+    other = add_line(world.other_project, "cost", "software", "1", "once")
+    response = post(client, world.users["cfo"], "roi:comment_add", apogea,
+                    {"line": other.pk, "body": "x"})
+    assert response.status_code == 404
+    # Deleting the line keeps the thread, under the line's label.
+    line.delete()
+    assert Comment.objects.filter(line_label=line.label).count() == 2
+
+
+def test_viewer_cannot_comment(client, world, apogea):
+    assert post(client, world.users["viewer"], "roi:comment_add", apogea,
+                {"body": "x"}).status_code == 403
+
+
+def test_history_keeps_deleted_lines_and_who(client, world, apogea):
+    line = add_line(apogea, "cost", "contingency", "5000", "once", label="Réserve imprévus")
+    client.force_login(world.users["sales_director"])
+    client.post(reverse("checklist:line_delete", args=[apogea.pk, line.pk]))
+    page = client.get(reverse("roi:project_history", args=[apogea.pk])).content.decode()
+    assert "Réserve imprévus" in page and "suppression" in page
+    assert "Sales" in page or "sales_director@test.example" in page or "Directeur" in page
