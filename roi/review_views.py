@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from roi import services
 from roi.access import Action, ProjectAccess, require_project
+from roi.calculation import COST_CATEGORIES, GAIN_CATEGORIES
 from roi.models import Comment, LineItem, ProjectVersion
 from roi.versions import changes_since_approval
 
@@ -25,8 +26,9 @@ def _link(request: HttpRequest, project) -> str:
 def review(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     """Every line with its assumption and its comment thread, the status and the versions."""
     project = access.project
-    lines = list(project.line_items.select_related("subitem").order_by("kind", "category",
-                                                                         "position", "id"))
+    order = {code: i for i, code in enumerate((*COST_CATEGORIES, *GAIN_CATEGORIES))}
+    lines = sorted(project.line_items.all(),
+                   key=lambda line: (order.get(line.category, 99), line.position, line.pk))
     comments = list(Comment.objects.filter(project=project).select_related("author"))
     threads: dict[int | None, list[Comment]] = {}
     for comment in comments:
