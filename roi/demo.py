@@ -115,4 +115,8 @@ def demo_load() -> list[tuple[str, str]]:
             LineItem(project=junto, kind="gain", category="productivity", position=3,
                      label="Productivité", amount=Decimal("20000"), recurrence="yearly"),
         ])
+    from roi.services import project_refresh_figures
+
+    for project in RoiProject.objects.filter(client__in=clients.values(), roi_percent__isnull=True):
+        project_refresh_figures(project)
     return [(email, DEMO_PASSWORD) for email, *_ in DEMO_USERS]
