@@ -453,6 +453,20 @@ def _json_decimal(text: str) -> Decimal:
         return Decimal(f"{sign}Infinity")
 
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
+    """A JSON object whose key appears twice is ambiguous (which value counts?): refused."""
+    data = {}
+    for key, value in pairs:
+        if key in data:
+            raise _DuplicateKey(f"the key {key!r} appears twice in one object")
+        data[key] = value
+    return data
+
+
 def parse_case_json(text: str | bytes) -> Case:
     """Decode a JSON text and :func:`parse_case` it; bad JSON is a :class:`CaseFormatError` too.
 
@@ -469,7 +483,7 @@ def parse_case_json(text: str | bytes) -> Case:
         raise CaseFormatError([("", f"the document must be at most {MAX_JSON_CHARACTERS} "
                                     "characters")])
     try:
-        data = json.loads(text, parse_float=_json_decimal)
+        data = json.loads(text, parse_float=_json_decimal, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as error:
         raise CaseFormatError(
             [("", f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}")]

@@ -381,3 +381,10 @@ def test_case_errors_reports_a_case_built_in_code_with_invalid_values():
         ("costs[0].confidence", "only allowed on gains"),
         ("costs[0].amount", "must be >= 0"),
     ]
+
+
+def test_duplicate_keys_are_refused():
+    with pytest.raises(CaseFormatError) as error:
+        parse_case_json('{"format": "roi-case/1", "horizon_months": 12, "horizon_months": 24, '
+                        '"costs": [], "gains": []}')
+    assert "the key 'horizon_months' appears twice in one object" in str(error.value)
