@@ -111,4 +111,7 @@ def test_load_demo_is_idempotent(capsys):
     assert RoiProject.objects.count() == 3
     consultant = Membership.objects.filter(user__username="consultant@demo.example")
     assert consultant.count() == 2
-    assert RoiProject.objects.get(name="CRM connecté à l’ERP").line_items.count() == 9
+    apogea = RoiProject.objects.get(name="CRM connecté à l’ERP")
+    assert apogea.line_items.count() == 9
+    assert not apogea.line_items.filter(subitem__isnull=True).exists()  # each answers an item
+    assert apogea.roi_percent == Decimal("22.22")
