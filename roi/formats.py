@@ -11,16 +11,27 @@ _SPACES = re.compile(r"[\s\u00a0\u202f']")
 _CURRENCY = re.compile(r"(€|\$|£|eur|euros?|usd|gbp|chf|%)", re.IGNORECASE)
 
 
-def parse_decimal(text: str | None) -> Decimal | None:
+_EN_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+
+
+def parse_decimal(text: str | None, *, lang: str | None = None) -> Decimal | None:
     """Read ``12 000,50``, ``12000.50``, ``12 000 €``, ``1.234,5`` or ``1,234.5``.
 
-    Returns None for an empty value; raises ValueError when it is not a number.
+    A lone comma is the decimal separator (French ``12,5``), except in English where
+    ``12,000`` groups thousands. Returns None for an empty value; raises ValueError when it
+    is not a number.
     """
     if text is None:
         return None
     cleaned = _CURRENCY.sub("", _SPACES.sub("", str(text))).strip()
     if not cleaned:
         return None
+    if lang is None:
+        from django.utils.translation import get_language
+
+        lang = (get_language() or "fr")[:2]
+    if lang == "en" and _EN_THOUSANDS.fullmatch(cleaned):
+        cleaned = cleaned.replace(",", "")
     if "," in cleaned and "." in cleaned:
         # The last separator is the decimal one: 1.234,50 (fr/de) or 1,234.50 (en).
         if cleaned.rfind(",") > cleaned.rfind("."):

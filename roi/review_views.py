@@ -143,7 +143,9 @@ def history(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
             for previous, record in zip([None, *versions], versions, strict=False):
                 changes = []
                 if previous is not None and record.history_type == "~":
-                    changes = [(name, getattr(previous, name), getattr(record, name))
+                    model = LineItem if records is line_records else type(project)
+                    changes = [(model._meta.get_field(name).verbose_name,
+                                getattr(previous, name), getattr(record, name))
                                for name in fields
                                if getattr(previous, name) != getattr(record, name)]
                     if not changes:
