@@ -77,3 +77,15 @@ def apogea(world) -> RoiProject:
 
     project_refresh_figures(world.project)
     return world.project
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A skipped or expected-to-fail test is not a passing test: the run fails."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    left_out = [r for key in ("skipped", "xfailed", "xpassed") for r in reporter.stats.get(key, [])]
+    if left_out and exitstatus == 0:
+        reporter.write_line(f"{len(left_out)} test(s) skipped or xfail: the suite fails.",
+                            red=True)
+        session.exitstatus = 1
