@@ -415,7 +415,7 @@ def project_approve(*, project: RoiProject, user, link: str, comment: str = ""):
     from roi.adapter import project_case
     from roi.calculation import case_to_dict, compute, results_document
     from roi.models import ProjectStatus, ProjectVersion, Role
-    from roi.pdf import render_dossier
+    from roi.pdf import approval_from_version, render_dossier
 
     project = RoiProject.objects.select_for_update().select_related("client").get(pk=project.pk)
     if project.status != ProjectStatus.SUBMITTED:
@@ -435,7 +435,8 @@ def project_approve(*, project: RoiProject, user, link: str, comment: str = ""):
         comment=comment.strip(), pdf=b"",
     )
     # The frozen dossier carries its own approval block (who, when, which version).
-    version.pdf = render_dossier(project)
+    # The frozen dossier carries its own approval block (who, when, which version).
+    version.pdf = render_dossier(project, approval=approval_from_version(version))
     version.save()
     _notify(project=project, roles=[Role.SALES_DIRECTOR, Role.CONSULTANT, Role.CFO],
             exclude=user,

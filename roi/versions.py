@@ -60,9 +60,13 @@ def _same(a, b) -> bool:
 
 def changes_since_approval(project: RoiProject, *, lines: list[LineItem]) -> Changes | None:
     """Compare the current lines with the last approved version (None before any approval)."""
-    version = project.versions.order_by("-number").first()
-    if version is None:
-        return None
+    version = project.versions.defer("pdf").order_by("-number").first()
+    return None if version is None else changes_since(version, project, lines=lines)
+
+
+def changes_since(version: ProjectVersion, project: RoiProject, *, lines: list[LineItem]
+                  ) -> Changes:
+    """Lines added, removed and changed since ``version``, and the ROI before → after."""
     before = {row["id"]: row for row in version.lines}
     after = {line.pk: line_snapshot(line) for line in lines}
     added = [LineChange(None, after[i]) for i in after if i not in before]

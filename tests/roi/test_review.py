@@ -123,3 +123,26 @@ def test_history_keeps_deleted_lines_and_who(client, world, apogea):
     page = client.get(reverse("roi:project_history", args=[apogea.pk])).content.decode()
     assert "Réserve imprévus" in page and "suppression" in page
     assert "Sales" in page or "sales_director@test.example" in page or "Directeur" in page
+
+
+def test_the_next_dossier_lists_what_changed_since_v1(client, world, apogea):
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    post(client, world.users["sales_director"], "roi:project_submit", apogea)
+    post(client, world.users["cfo"], "roi:project_approve", apogea)
+    v1 = PdfReader(io.BytesIO(bytes(ProjectVersion.objects.get().pdf)))
+    v1_text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in v1.pages))
+    assert "v1" in v1_text and "Modifications depuis" not in v1_text
+    line = apogea.line_items.get(category="integration")
+    client.force_login(world.users["sales_director"])
+    client.post(reverse("checklist:line_edit", args=[apogea.pk, line.pk]), {
+        "label": line.label, "amount": "20000", "quantity": "1", "recurrence": "once",
+        "start_month": "1", "end_month": "", "assumption": "", "version": str(line.version)})
+    pdf = client.get(reverse("documents:project_dossier", args=[apogea.pk]))
+    text = re.sub(r"\s+", " ", " ".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages))
+    assert "Modifications depuis la version approuvée v1" in text
+    assert "22,22 % → 17,02 %" in text.replace("\u202f", " ").replace("\u00a0", " ")
