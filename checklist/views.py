@@ -80,10 +80,8 @@ def context_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
     project = access.project
     form = wizard_forms.ContextForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
         try:
-            services.project_update(project=project, user=request.user,
-                                    expected_revision=form.cleaned_data.get("revision"), **data)
+            form.update_project(user=request.user)
         except services.StaleRevision as error:
             form.add_error(None, str(error))
         else:

@@ -133,6 +133,14 @@ class ProjectForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["revision"].initial = self.instance.revision
 
+    def update_project(self, *, user):
+        """Save through the service, refusing a stale revision (raises StaleRevision)."""
+        from roi.services import project_update
+
+        data = {k: v for k, v in self.cleaned_data.items() if k != "revision"}
+        return project_update(project=self.instance, user=user,
+                              expected_revision=self.cleaned_data.get("revision"), **data)
+
 
 class DuplicateForm(forms.Form):
     client = forms.ModelChoiceField(label=_("Client de destination"), queryset=Client.objects.none(),

@@ -167,10 +167,8 @@ def project_edit(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     project = access.project
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
         try:
-            services.project_update(project=project, user=request.user,
-                                    expected_revision=form.cleaned_data.get("revision"), **data)
+            form.update_project(user=request.user)
         except services.StaleRevision as error:
             form.add_error(None, str(error))
         else:

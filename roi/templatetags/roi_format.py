@@ -19,28 +19,26 @@ def _lang() -> str:
     return (get_language() or "fr")[:2]
 
 
-@register.filter
-def money(value, currency: str = "EUR") -> str:
-    """45000 -> ``45 000,00 €`` (fr) or ``€45,000.00`` (en); None -> ``n/a``."""
+def _money(value, currency: str, places: int) -> str:
     if value is None or value == "":
         return _("n/a")
     symbol = SYMBOLS.get(currency or "EUR", currency)
-    text = format_decimal(Decimal(value), 2, lang=_lang())
+    text = format_decimal(Decimal(value), places, lang=_lang())
     if _lang() == "en":
         return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"
     return f"{text.replace('-', '−')}\u00a0{symbol}"
+
+
+@register.filter
+def money(value, currency: str = "EUR") -> str:
+    """45000 -> ``45 000,00 €`` (fr) or ``€45,000.00`` (en); None -> ``n/a``."""
+    return _money(value, currency, 2)
 
 
 @register.filter
 def money0(value, currency: str = "EUR") -> str:
     """Rounded to the unit, for dense tables and charts: ``45 000 €``."""
-    if value is None or value == "":
-        return _("n/a")
-    symbol = SYMBOLS.get(currency or "EUR", currency)
-    text = format_decimal(Decimal(value), 0, lang=_lang())
-    if _lang() == "en":
-        return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"
-    return f"{text.replace('-', '−')}\u00a0{symbol}"
+    return _money(value, currency, 0)
 
 
 @register.filter
