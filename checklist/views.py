@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from checklist import forms as wizard_forms
@@ -22,6 +24,13 @@ from roi.models import AnswerStatus, LineItem
 
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def refresh_hidden(form, name: str, value: int) -> None:
+    """After a conflict the form shows the user's input with the *current* version number, so
+    that saving again (once they have checked) overwrites knowingly instead of failing again."""
+    form.data = form.data.copy()
+    form.data[name] = str(value)
 
 
 def form_status(request: HttpRequest, form) -> int:
@@ -84,6 +93,8 @@ def context_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
             form.update_project(user=request.user)
         except services.StaleRevision as error:
             form.add_error(None, str(error))
+            project.refresh_from_db(fields=["revision"])
+            refresh_hidden(form, "revision", project.revision)
         else:
             messages.success(request, _("Contexte enregistré."))
             return _next_or_stay(request, project, step)
@@ -101,6 +112,7 @@ def post_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
     if request.method == "POST":
         # The step's own form carries the "not applicable" answers (also saved one by one
         # with htmx as they change); lines are saved by their own forms.
+        changed = False
         for item in view.items:
             if item.lines:
                 continue
@@ -110,7 +122,10 @@ def post_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
             status = AnswerStatus.NOT_APPLICABLE if not_applicable else AnswerStatus.TODO
             if status != item.status or reason != item.reason:
                 services.answer_set(project=project, subitem=item.subitem, status=status,
-                                    reason=reason, user=request.user)
+                                    reason=reason)
+                changed = True
+        if changed:
+            services.project_changed(project=project, user=request.user)
         return _next_or_stay(request, project, step)
     return render_step(request, access, step, "checklist/step_post.html", {
         "view": view, "kind": view.post.kind,
@@ -161,14 +176,14 @@ STEP_HANDLERS = {
 }
 
 BENEFIT_SUGGESTIONS = [
-    _("Vision client à 360° partagée par toutes les équipes"),
-    _("Données clients fiables et à jour"),
-    _("Meilleure expérience et satisfaction client"),
-    _("Collaboration fluide entre commerce, marketing et service client"),
-    _("Traçabilité des échanges et conformité (RGPD)"),
-    _("Image plus professionnelle auprès des clients"),
-    _("Décisions de pilotage fondées sur des données"),
-    _("Moins de dépendance aux personnes (savoir commercial capitalisé)"),
+    gettext_lazy("Vision client à 360° partagée par toutes les équipes"),
+    gettext_lazy("Données clients fiables et à jour"),
+    gettext_lazy("Meilleure expérience et satisfaction client"),
+    gettext_lazy("Collaboration fluide entre commerce, marketing et service client"),
+    gettext_lazy("Traçabilité des échanges et conformité (RGPD)"),
+    gettext_lazy("Image plus professionnelle auprès des clients"),
+    gettext_lazy("Décisions de pilotage fondées sur des données"),
+    gettext_lazy("Moins de dépendance aux personnes (savoir commercial capitalisé)"),
 ]
 
 
@@ -238,6 +253,8 @@ def line_edit(request: HttpRequest, access: ProjectAccess, line_id: int) -> Http
                                       expected_version=form.cleaned_data.get("version"), **data)
         except services.StaleLine as error:
             form.add_error(None, str(error))
+            stored = LineItem.objects.filter(pk=line.pk).values_list("version", flat=True)
+            refresh_hidden(form, "version", stored.first() or line.version)
         else:
             if is_htmx(request):
                 return _post_fragment(request, access, current,
@@ -333,12 +350,18 @@ def quantify(request: HttpRequest, access: ProjectAccess, step: str, helper: str
                        current)
     if request.method == "POST" and form.is_valid():
         fields = quantified_line(helper, form.cleaned_data)
-        services.line_item_create(project=access.project, user=request.user, kind="gain",
-                                  category=current.post_code, subitem=subitem, **fields)
-        if is_htmx(request):
-            return _post_fragment(request, access, current,
-                                  flash=_("Gain calculé et ajouté."))
-        return redirect(step_url(access.project, current))
+        try:
+            services.line_item_create(project=access.project, user=request.user, kind="gain",
+                                      category=current.post_code, subitem=subitem, **fields)
+        except ValidationError as error:
+            # The inputs are each in bounds but their product is not (e.g. an amount over
+            # the cap): say so on the form rather than fail.
+            form.add_error(None, " ".join(m for ms in error.message_dict.values() for m in ms))
+        else:
+            if is_htmx(request):
+                return _post_fragment(request, access, current,
+                                      flash=_("Gain calculé et ajouté."))
+            return redirect(step_url(access.project, current))
     template = ("checklist/_quantify_form.html" if is_htmx(request)
                 else "checklist/quantify_page.html")
     return render(request, template, {

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from checklist.models import CatalogueVersion, KpiDefinition, Post
 from checklist.steps import GROUPS, STEPS, Group, Step, first_step_of
-from roi.adapter import project_case
+from roi.adapter import project_case, project_lines
 from roi.calculation import CaseResult, compute
 from roi.calculation.lines import item_totals
 from roi.models import AnswerStatus, ChecklistAnswer, LineItem, RoiProject
@@ -123,7 +123,7 @@ def wizard_state(project: RoiProject) -> WizardState:
         Post.objects.filter(catalogue=catalogue).prefetch_related("items").order_by(
             "-kind", "order")
     ) if catalogue else []
-    lines = list(project.line_items.select_related("subitem").order_by("kind", "position", "id"))
+    lines = project_lines(project)
     answers = {a.subitem_id: a for a in ChecklistAnswer.objects.filter(project=project)}
     benefits = list(project.qualitative_benefits.all())
     kpis = list(project.kpis.all())

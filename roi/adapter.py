@@ -11,7 +11,15 @@ from decimal import Decimal
 from django.db import transaction
 
 from checklist.models import CatalogueVersion, SubItem
-from roi.calculation import Case, KpiValue, LineItem, Recurrence, ScenarioFactors
+from roi.calculation import (
+    COST_CATEGORIES,
+    GAIN_CATEGORIES,
+    Case,
+    KpiValue,
+    LineItem,
+    Recurrence,
+    ScenarioFactors,
+)
 from roi.models import Client, KpiEntry, LineKind, QualitativeBenefit, RoiProject
 from roi.models import LineItem as LineItemRow
 
@@ -49,11 +57,23 @@ def line_to_item(row: LineItemRow, subitem_codes: dict[int, str]) -> LineItem:
     )
 
 
+POST_ORDER = {code: index for index, code in enumerate((*COST_CATEGORIES, *GAIN_CATEGORIES))}
+
+
+def project_lines(project: RoiProject) -> list[LineItemRow]:
+    """The project's lines in the checklist's order (post, then position): one query.
+
+    Everything that lists lines (the engine's case, the wizard, the dossier, the exports) reads
+    them through here, so that "cost no. 3" is the same line everywhere.
+    """
+    lines = project.line_items.select_related("subitem")
+    return sorted(lines, key=lambda r: (POST_ORDER.get(r.category, 99), r.position, r.pk))
+
+
 def project_case(project: RoiProject, *, lines=None, benefits=None, kpis=None) -> Case:
     """The engine's input for a project, in three queries (or none when rows are given)."""
     if lines is None:
-        lines = list(project.line_items.select_related("subitem").order_by(
-            "kind", "position", "id"))
+        lines = project_lines(project)
     if benefits is None:
         benefits = list(project.qualitative_benefits.all())
     if kpis is None:
@@ -86,7 +106,7 @@ def case_import(*, case: Case, client: Client, user=None, name: str | None = Non
                       optimistic_costs_factor=scenarios["optimistic"].costs_factor)
     project = RoiProject(
         client=client, name=(name or case.name or "Projet importé")[:200],
-        currency=case.currency if case.currency in {"EUR", "USD", "GBP", "CHF"} else "EUR",
+        currency=case.currency,
         horizon_months=case.horizon_months, discount_rate=case.discount_rate,
         catalogue=catalogue, created_by=user, updated_by=user, **fields,
     )

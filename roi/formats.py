@@ -12,6 +12,7 @@ _CURRENCY = re.compile(r"(€|\$|£|eur|euros?|usd|gbp|chf|%)", re.IGNORECASE)
 
 
 _EN_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+_FR_THOUSANDS = re.compile(r"[+-]?\d{1,3}(\.\d{3})+")
 
 
 def parse_decimal(text: str | None, *, lang: str | None = None) -> Decimal | None:
@@ -32,6 +33,9 @@ def parse_decimal(text: str | None, *, lang: str | None = None) -> Decimal | Non
         lang = (get_language() or "fr")[:2]
     if lang == "en" and _EN_THOUSANDS.fullmatch(cleaned):
         cleaned = cleaned.replace(",", "")
+    elif lang != "en" and _FR_THOUSANDS.fullmatch(cleaned):
+        # 1.500 or 12.000.000: dots grouping thousands, as French accounting writes them.
+        cleaned = cleaned.replace(".", "")
     if "," in cleaned and "." in cleaned:
         # The last separator is the decimal one: 1.234,50 (fr/de) or 1,234.50 (en).
         if cleaned.rfind(",") > cleaned.rfind("."):

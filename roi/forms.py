@@ -50,10 +50,14 @@ class LocalizedDecimalField(forms.DecimalField):
 
 
 class PercentField(LocalizedDecimalField):
-    """Typed as a percentage (``8`` or ``8 %``), stored as a fraction (``0.08``)."""
+    """Typed as a percentage (``8`` or ``8 %``), stored as a fraction (``0.08``).
 
-    def to_python(self, value):
-        number = super().to_python(value)
+    ``min_value`` / ``max_value`` are in percent, as typed, and checked before the division,
+    so that the message speaks the user's unit ("≤ 100").
+    """
+
+    def clean(self, value):
+        number = super().clean(value)
         return None if number is None else number / 100
 
     def prepare_value(self, value):

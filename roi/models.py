@@ -136,9 +136,11 @@ class RoiProject(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     # Headline figures, refreshed by the services on every change (the portfolio lists
     # hundreds of projects without computing any of them).
-    roi_percent = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+    # Wide enough for any total the input bounds allow (10^12 × 10^7 a month over 10 years, and
+    # an ROI on a one-cent cost).
+    roi_percent = models.DecimalField(max_digits=40, decimal_places=2, null=True, blank=True)
     payback_months = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
-    net_gain = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+    net_gain = models.DecimalField(max_digits=40, decimal_places=2, null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",

@@ -46,7 +46,7 @@ from django.utils.translation import gettext as _
 
 from checklist.catalogue import CATALOGUE_FILE
 from checklist.models import RECURRENCE_CHOICES, CatalogueVersion
-from roi.adapter import project_case
+from roi.adapter import project_case, project_lines
 from roi.calculation import (
     Case,
     CaseResult,
@@ -868,7 +868,7 @@ class _ProjectInputs:
 
 def _load_project_inputs(project: RoiProject, *, approval: Approval | None = None
                          ) -> _ProjectInputs:
-    lines = list(project.line_items.select_related("subitem").order_by("kind", "position", "id"))
+    lines = project_lines(project)
     case = project_case(project, lines=lines)
     answers = {
         answer.subitem.code: Answer(answer.status, answer.reason)

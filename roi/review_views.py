@@ -32,6 +32,8 @@ def review(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     comments = list(Comment.objects.filter(project=project).select_related("author"))
     threads: dict[int | None, list[Comment]] = {}
     for comment in comments:
+        if comment.line_id is None and comment.line_label:
+            continue  # its line was deleted: shown apart, under the line's label
         threads.setdefault(comment.line_id, []).append(comment)
     versions = list(ProjectVersion.objects.filter(project=project).select_related(
         "approved_by").defer("pdf", "case", "results", "lines"))

@@ -182,7 +182,8 @@ def project_update(*, project: RoiProject, user, expected_revision: int | None =
     project.updated_by = user
     project.full_clean()
     _reopen_if_approved(project)
-    project.save()
+    # Only the edited fields: status, archive/delete marks and figures stay as stored.
+    project.save(update_fields=[*fields, "updated_by", "updated_at"])
     project_refresh_figures(project)
     return project
 
@@ -211,6 +212,11 @@ LINE_FIELDS = (
 
 class StaleLine(ServiceError):
     """Someone else changed or deleted this line since the form was displayed."""
+
+
+def project_changed(*, project: RoiProject, user) -> None:
+    """Something in the project's inputs changed: who and when, review state, figures."""
+    _project_changed(project, user)
 
 
 def _project_changed(project: RoiProject, user) -> None:
@@ -345,11 +351,19 @@ def project_refresh_figures(project: RoiProject) -> None:
 
 
 def _reopen_if_approved(project: RoiProject) -> None:
-    """Any change after approval starts a new draft (the approved version stays frozen)."""
+    """A change to a submitted or approved project starts a new draft.
+
+    After approval the frozen version stays as it was; during review the CFO must not approve
+    figures they have not seen, so the sales director submits again. The UPDATE is conditional
+    (and waits for an approval holding the row), so a racing approval cannot be undone
+    silently: the change lands after it and reopens the project.
+    """
     from roi.models import ProjectStatus
 
-    if project.status == ProjectStatus.APPROVED:
-        RoiProject.objects.filter(pk=project.pk).update(status=ProjectStatus.DRAFT)
+    reopened = RoiProject.objects.filter(
+        pk=project.pk, status__in=[ProjectStatus.SUBMITTED, ProjectStatus.APPROVED]
+    ).update(status=ProjectStatus.DRAFT)
+    if reopened:
         project.status = ProjectStatus.DRAFT
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from roi.adapter import project_case
+from roi.calculation import case_to_dict
 from roi.models import LineItem, ProjectVersion, RoiProject
 
 COMPARED = ("label", "amount", "quantity", "recurrence", "start_month", "end_month",
@@ -42,10 +44,11 @@ class Changes:
     changed: list[LineChange]
     roi_before: Decimal | None
     roi_after: Decimal | None
+    settings: list[str] = field(default_factory=list)  # interchange keys that changed
 
     @property
     def any(self) -> bool:
-        return bool(self.added or self.removed or self.changed
+        return bool(self.added or self.removed or self.changed or self.settings
                     or self.roi_before != self.roi_after)
 
 
@@ -79,7 +82,13 @@ def changes_since(version: ProjectVersion, project: RoiProject, *, lines: list[L
         if fields:
             changed.append(LineChange(before[i], after[i], fields))
     roi_before = version.results.get("roi_percent")
+    current = case_to_dict(project_case(project, lines=lines))
+    settings = [key for key in SETTINGS
+                if str(version.case.get(key)) != str(current.get(key))]
     return Changes(
         version, added, removed, sorted(changed, key=lambda c: c.line["label"]),
-        None if roi_before is None else Decimal(roi_before), project.roi_percent,
+        None if roi_before is None else Decimal(roi_before), project.roi_percent, settings,
     )
+
+
+SETTINGS = ("horizon_months", "discount_rate", "currency", "scenarios")

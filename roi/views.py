@@ -170,7 +170,11 @@ def project_edit(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         try:
             form.update_project(user=request.user)
         except services.StaleRevision as error:
+            from checklist.views import refresh_hidden
+
             form.add_error(None, str(error))
+            project.refresh_from_db(fields=["revision"])
+            refresh_hidden(form, "revision", project.revision)
         else:
             messages.success(request, _("Projet enregistré."))
             return redirect("roi:project_detail", project_id=project.pk)

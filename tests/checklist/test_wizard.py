@@ -143,6 +143,12 @@ def test_two_editors_cannot_silently_overwrite_a_line(client, world, project):
     assert 'value="Ma version"' in body and 'value="175"' in body
     line.refresh_from_db()
     assert line.amount == Decimal(150)
+    # The form now carries the current version: saving again, knowingly, goes through.
+    assert 'name="version" value="2"' in body
+    client.post(url, line_data(amount="175", label="Ma version", recurrence="monthly",
+                               version="2"), **HTMX)
+    line.refresh_from_db()
+    assert line.amount == Decimal(175)
 
 
 def test_two_editors_cannot_silently_overwrite_the_context(client, world, project):
@@ -158,6 +164,7 @@ def test_two_editors_cannot_silently_overwrite_the_context(client, world, projec
     assert "modifié par quelqu’un d’autre" in response.content.decode()
     project.refresh_from_db()
     assert project.horizon_months == 24 and project.name == "Projet"
+    assert f'name="revision" value="{project.revision}"' in response.content.decode()
 
 
 def test_not_applicable_with_reason_and_completeness(director, project):
@@ -314,3 +321,32 @@ def test_project_without_catalogue_uses_the_current_one(director, world):
     project = RoiProject.objects.create(client=world.client, name="Ancien")
     response = director.get(reverse("checklist:step", args=[project.pk, "costs-software"]))
     assert response.status_code == 200 and "Logiciel CRM" in response.content.decode()
+
+
+def test_percent_bounds_speak_in_percent(director, project):
+    response = director.post(
+        new_line_url(project, "gains-productivity", "productivity.manual_tasks"),
+        line_data(confidence="150", margin="200"), **HTMX)
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert "inférieure ou égale à 100" in body
+    assert not LineItem.objects.exists()
+
+
+def test_quantified_amount_over_the_cap_is_a_form_error_not_a_crash(director, project):
+    url = reverse("checklist:quantify", args=[project.pk, "gains-productivity", "time_saved"])
+    response = director.post(url, {"hours_per_week": "80", "people": "10000000",
+                                   "loaded_hourly_cost": "10000", "working_weeks": "52"},
+                             **HTMX)
+    assert response.status_code == 422
+    assert "inférieure ou égale à 1000000000000" in response.content.decode()
+    assert not LineItem.objects.exists()
+
+
+def test_the_largest_allowed_line_does_not_crash(director, project):
+    response = director.post(new_line_url(project, "costs-software", "software.subscription"),
+                             line_data(amount="1000000000000", quantity="10000000",
+                                       recurrence="monthly"), **HTMX)
+    assert response.status_code == 200
+    project.refresh_from_db()
+    assert project.net_gain == Decimal("-120000000000000000000.00")

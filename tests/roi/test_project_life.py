@@ -128,3 +128,13 @@ def test_line_changes_refresh_the_portfolio_figures(client, world, apogea):
                               recurrence="once")
     apogea.refresh_from_db()
     assert apogea.roi_percent == Decimal("10.00")  # 55 000 / 50 000 − 1
+
+
+def test_import_refuses_an_unsupported_currency(client, world):
+    client.force_login(world.users["sales_director"])
+    upload = SimpleUploadedFile("case.json", json.dumps(dict(CASE, currency="JPY")).encode(),
+                                "application/json")
+    response = client.post(reverse("roi:project_import", args=[world.client.pk]),
+                           {"file": upload})
+    assert "currency" in response.content.decode()
+    assert not RoiProject.objects.filter(name="Import UI").exists()

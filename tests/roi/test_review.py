@@ -146,3 +146,26 @@ def test_the_next_dossier_lists_what_changed_since_v1(client, world, apogea):
         p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages))
     assert "Modifications depuis la version approuvée v1" in text
     assert "22,22 % → 17,02 %" in text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def test_a_change_during_review_sends_it_back_to_draft(client, world, apogea):
+    post(client, world.users["sales_director"], "roi:project_submit", apogea)
+    add = apogea.line_items.get(category="training")
+    client.force_login(world.users["sales_director"])
+    client.post(reverse("checklist:line_delete", args=[apogea.pk, add.pk]))
+    apogea.refresh_from_db()
+    assert apogea.status == "draft"  # the CFO cannot approve figures they have not seen
+    response = post(client, world.users["cfo"], "roi:project_approve", apogea)
+    assert not ProjectVersion.objects.exists() and response.status_code == 302
+
+
+def test_changed_settings_are_listed_since_approval(client, world, apogea):
+    post(client, world.users["sales_director"], "roi:project_submit", apogea)
+    post(client, world.users["cfo"], "roi:project_approve", apogea)
+    client.force_login(world.users["sales_director"])
+    apogea.refresh_from_db()
+    client.post(reverse("roi:project_edit", args=[apogea.pk]), {
+        "name": apogea.name, "horizon_months": "12", "currency": "EUR", "discount_rate": "12",
+        "language": "fr", "revision": apogea.revision})
+    page = client.get(reverse("roi:project_review", args=[apogea.pk])).content.decode()
+    assert "Paramètres modifiés : taux d’actualisation" in page
