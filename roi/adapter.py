@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from checklist.models import CatalogueVersion, SubItem
 from roi.calculation import (
@@ -129,7 +130,7 @@ def case_import(*, case: Case, client: Client, user=None, name: str | None = Non
             )
             row.full_clean(exclude=["project"])
             rows.append(row)
-    LineItemRow.objects.bulk_create(rows)
+    bulk_create_with_history(rows, LineItemRow, default_user=user)
     QualitativeBenefit.objects.bulk_create(
         QualitativeBenefit(project=project, text=text[:500], position=i)
         for i, text in enumerate(case.qualitative_benefits)

@@ -3,6 +3,8 @@ the project's history."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_POST
 from roi import services
 from roi.access import Action, ProjectAccess, require_project
 from roi.calculation import COST_CATEGORIES, GAIN_CATEGORIES
+from roi.forms import localized_input
 from roi.models import Comment, LineItem, ProjectVersion
 from roi.versions import changes_since_approval
 
@@ -127,6 +130,16 @@ LINE_AUDITED = ("label", "amount", "quantity", "recurrence", "start_month", "end
                 "ramp_up_months", "confidence", "margin", "assumption")
 
 
+def _shown(model, name: str, value):
+    """A stored value as a person reads it: choice labels, decimals without trailing zeros."""
+    field = model._meta.get_field(name)
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, Decimal):
+        return localized_input(value)
+    return value
+
+
 @require_project(Action.VIEW)
 def history(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     """Who changed what, when: the project and its lines, deleted lines included."""
@@ -147,7 +160,8 @@ def history(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
                 if previous is not None and record.history_type == "~":
                     model = LineItem if records is line_records else type(project)
                     changes = [(model._meta.get_field(name).verbose_name,
-                                getattr(previous, name), getattr(record, name))
+                                _shown(model, name, getattr(previous, name)),
+                                _shown(model, name, getattr(record, name)))
                                for name in fields
                                if getattr(previous, name) != getattr(record, name)]
                     if not changes:

@@ -477,6 +477,8 @@ def comment_add(*, project: RoiProject, user, body: str, line=None):
 def project_duplicate(*, project: RoiProject, client: Client, user, name: str) -> RoiProject:
     """A copy of the project's inputs (lines, answers, benefits, KPIs) as a new draft, in the
     same or another client; no versions, comments or history come along."""
+    from simple_history.utils import bulk_create_with_history
+
     from roi.models import ChecklistAnswer, KpiEntry, LineItem, QualitativeBenefit
 
     copy = RoiProject.objects.get(pk=project.pk)
@@ -497,7 +499,8 @@ def project_duplicate(*, project: RoiProject, client: Client, user, name: str) -
         line.pk = line.id = None
         line.project = copy
         line.version = 1
-    LineItem.objects.bulk_create(lines)
+    # The copy's history starts with its lines, attributed to whoever duplicated it.
+    bulk_create_with_history(lines, LineItem, default_user=user)
     for model in (ChecklistAnswer, KpiEntry, QualitativeBenefit):
         rows = list(model.objects.filter(project=project))
         for row in rows:

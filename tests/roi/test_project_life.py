@@ -28,6 +28,8 @@ def test_consultant_duplicates_into_another_client(client, world, apogea):
     assert copy.client == other and copy.status == "draft"
     assert copy.line_items.count() == 9 and copy.roi_percent == apogea.roi_percent
     assert apogea.line_items.count() == 9  # the original is untouched
+    history = client.get(reverse("roi:project_history", args=[copy.pk])).content.decode()
+    assert history.count("création") >= 9  # the copy's lines start its history
 
 
 def test_duplicate_refuses_a_client_the_user_cannot_edit(client, world, apogea):

@@ -169,3 +169,13 @@ def test_changed_settings_are_listed_since_approval(client, world, apogea):
         "language": "fr", "revision": apogea.revision})
     page = client.get(reverse("roi:project_review", args=[apogea.pk])).content.decode()
     assert "Paramètres modifiés : taux d’actualisation" in page
+
+
+def test_history_shows_values_in_words(client, world, apogea):
+    line = apogea.line_items.get(category="software")
+    client.force_login(world.users["sales_director"])
+    client.post(reverse("checklist:line_edit", args=[apogea.pk, line.pk]), {
+        "label": line.label, "amount": "12500,5", "quantity": "1", "recurrence": "monthly",
+        "start_month": "1", "end_month": "", "assumption": "", "version": str(line.version)})
+    page = client.get(reverse("roi:project_history", args=[apogea.pk])).content.decode()
+    assert "12000 → 12500,5" in page and "Annuel → Mensuel" in page
