@@ -19,18 +19,12 @@ from checklist.steps import FIRST_STEP, STEP_BY_SLUG, Step, neighbours, step_for
 from checklist.wizard import catalogue_of, kpi_definitions, wizard_state
 from roi import services
 from roi.access import Action, ProjectAccess, require_project
+from roi.forms import refresh_hidden
 from roi.models import AnswerStatus, LineItem
 
 
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def refresh_hidden(form, name: str, value: int) -> None:
-    """After a conflict the form shows the user's input with the *current* version number, so
-    that saving again (once they have checked) overwrites knowingly instead of failing again."""
-    form.data = form.data.copy()
-    form.data[name] = str(value)
 
 
 def form_status(request: HttpRequest, form) -> int:
@@ -89,13 +83,7 @@ def context_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
     project = access.project
     form = wizard_forms.ContextForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
-        try:
-            form.update_project(user=request.user)
-        except services.StaleRevision as error:
-            form.add_error(None, str(error))
-            project.refresh_from_db(fields=["revision"])
-            refresh_hidden(form, "revision", project.revision)
-        else:
+        if form.update_project(user=request.user):
             messages.success(request, _("Contexte enregistré."))
             return _next_or_stay(request, project, step)
     if request.method == "POST":
@@ -119,7 +107,7 @@ def post_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
             not_applicable = request.POST.get(f"na-{item.subitem.pk}") == "on"
             reason = (request.POST.get(f"reason-{item.subitem.pk}", "").strip()
                       if not_applicable else "")
-            status = AnswerStatus.NOT_APPLICABLE if not_applicable else AnswerStatus.TODO
+            status = AnswerStatus.NOT_APPLICABLE if not_applicable else AnswerStatus.OPEN
             if status != item.status or reason != item.reason:
                 services.answer_set(project=project, subitem=item.subitem, status=status,
                                     reason=reason)
@@ -299,7 +287,7 @@ def answer_save(request: HttpRequest, access: ProjectAccess, subitem_id: int) ->
     reason = request.POST.get(f"reason-{subitem.pk}", "").strip() if not_applicable else ""
     services.answer_set(project=access.project, subitem=subitem,
                         status=AnswerStatus.NOT_APPLICABLE if not_applicable
-                        else AnswerStatus.TODO, reason=reason, user=request.user)
+                        else AnswerStatus.OPEN, reason=reason, user=request.user)
     current = _post_step_for_category(subitem.post.code)
     if is_htmx(request):
         return _post_fragment(request, access, current)

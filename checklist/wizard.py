@@ -43,7 +43,7 @@ class SubItemView:
             return AnswerStatus.COUNTED
         if self.answer is not None and self.answer.status == AnswerStatus.NOT_APPLICABLE:
             return AnswerStatus.NOT_APPLICABLE
-        return AnswerStatus.TODO
+        return AnswerStatus.OPEN
 
     @property
     def reason(self) -> str:
@@ -67,7 +67,7 @@ class PostView:
 
     @property
     def addressed(self) -> bool:
-        return all(item.status != AnswerStatus.TODO for item in self.items)
+        return all(item.status != AnswerStatus.OPEN for item in self.items)
 
 
 @dataclass
@@ -102,14 +102,14 @@ class WizardState:
             for status, count in view.counts.items():
                 totals[status] += count
         totals["total"] = sum(totals[s] for s in AnswerStatus.values)
-        addressed = totals["total"] - totals[AnswerStatus.TODO]
+        addressed = totals["total"] - totals[AnswerStatus.OPEN]
         totals["percent"] = round(100 * addressed / totals["total"]) if totals["total"] else 0
         return totals
 
     @property
     def todo_items(self) -> list[tuple[PostView, SubItemView]]:
         return [(view, item) for view in self.posts.values() for item in view.items
-                if item.status == AnswerStatus.TODO]
+                if item.status == AnswerStatus.OPEN]
 
 
 def catalogue_of(project: RoiProject) -> CatalogueVersion | None:

@@ -11,6 +11,12 @@ from roi.formats import format_input, parse_decimal
 from roi.models import Client, RoiProject, Role
 
 
+def refresh_hidden(form, name: str, value: int) -> None:
+    """Put the current version number in a bound form's hidden field (after a conflict)."""
+    form.data = form.data.copy()
+    form.data[name] = str(value)
+
+
 def localized_input(value: Decimal) -> str:
     """A value shown back in an input: ``12000,5`` in French, ``12000.5`` in English."""
     text = format_input(value)
@@ -137,13 +143,24 @@ class ProjectForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["revision"].initial = self.instance.revision
 
-    def update_project(self, *, user):
-        """Save through the service, refusing a stale revision (raises StaleRevision)."""
-        from roi.services import project_update
+    def update_project(self, *, user) -> bool:
+        """Save through the service; False when someone else saved first.
+
+        Then the form carries the error, the user's input and the *current* revision, so that
+        saving again (once they have checked) goes through knowingly.
+        """
+        from roi.services import StaleRevision, project_update
 
         data = {k: v for k, v in self.cleaned_data.items() if k != "revision"}
-        return project_update(project=self.instance, user=user,
-                              expected_revision=self.cleaned_data.get("revision"), **data)
+        try:
+            project_update(project=self.instance, user=user,
+                           expected_revision=self.cleaned_data.get("revision"), **data)
+        except StaleRevision as error:
+            self.add_error(None, str(error))
+            self.instance.refresh_from_db(fields=["revision"])
+            refresh_hidden(self, "revision", self.instance.revision)
+            return False
+        return True
 
 
 class DuplicateForm(forms.Form):

@@ -288,7 +288,7 @@ class KpiEntry(models.Model):
 
 
 class AnswerStatus(models.TextChoices):
-    TODO = "todo", _("À faire")
+    OPEN = "todo", _("À faire")  # still to do
     COUNTED = "counted", _("Chiffré")
     NOT_APPLICABLE = "not_applicable", _("Non applicable")
 
@@ -301,7 +301,7 @@ class ChecklistAnswer(models.Model):
     )
     subitem = models.ForeignKey("checklist.SubItem", on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=16, choices=AnswerStatus.choices,
-                              default=AnswerStatus.TODO)
+                              default=AnswerStatus.OPEN)
     reason = models.CharField(_("raison"), max_length=500, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -295,7 +295,7 @@ def answer_clear_not_applicable(*, project: RoiProject, subitem_id: int) -> None
 
     ChecklistAnswer.objects.filter(
         project=project, subitem_id=subitem_id, status=AnswerStatus.NOT_APPLICABLE
-    ).update(status=AnswerStatus.TODO)
+    ).update(status=AnswerStatus.OPEN)
 
 
 @transaction.atomic

@@ -167,15 +167,7 @@ def project_edit(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     project = access.project
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
-        try:
-            form.update_project(user=request.user)
-        except services.StaleRevision as error:
-            from checklist.views import refresh_hidden
-
-            form.add_error(None, str(error))
-            project.refresh_from_db(fields=["revision"])
-            refresh_hidden(form, "revision", project.revision)
-        else:
+        if form.update_project(user=request.user):
             messages.success(request, _("Projet enregistré."))
             return redirect("roi:project_detail", project_id=project.pk)
     return render(request, "roi/project_form.html", {

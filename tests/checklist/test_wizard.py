@@ -186,7 +186,7 @@ def test_adding_a_line_to_a_not_applicable_item_counts_it(director, project):
                   {f"na-{item.pk}": "on"}, **HTMX)
     director.post(new_line_url(project, "costs-software", "software.modules"), line_data(),
                   **HTMX)
-    assert ChecklistAnswer.objects.get(subitem=item).status == AnswerStatus.TODO
+    assert ChecklistAnswer.objects.get(subitem=item).status == AnswerStatus.OPEN
 
 
 def test_resume_where_the_user_stopped(director, project):
