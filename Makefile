@@ -35,9 +35,15 @@ system-packages:
 	  fi; \
 	fi
 
+# uv from PyPI; on a bare Debian without pip, pip comes first from Debian's packages.
 $(UV):
-	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet uv 2>/dev/null || \
-	  python3 -m pip install --user --quiet --break-system-packages uv
+	@if ! command -v uv >/dev/null 2>&1; then \
+	  python3 -m pip --version >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    apt-get install -y -qq python3-pip >/dev/null; }; \
+	  python3 -m pip install --user --quiet uv 2>/dev/null || \
+	    python3 -m pip install --user --quiet --break-system-packages uv; \
+	fi
 
 .venv/.synced: pyproject.toml uv.lock | $(UV)
 	@$(UV) sync --frozen --python 3.11 --quiet
