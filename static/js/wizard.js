@@ -13,6 +13,12 @@
     input.value = text || "";
     input.setAttribute("aria-label", document.getElementById("add-benefit").textContent.replace("+", "").trim());
     row.appendChild(input);
+    var remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "btn btn-outline-secondary remove-benefit";
+    remove.textContent = "×";
+    remove.setAttribute("aria-label", list.dataset.removeLabel || "×");
+    row.appendChild(remove);
     list.appendChild(row);
     return input;
   }
