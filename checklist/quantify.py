@@ -25,8 +25,7 @@ def quantified_line(helper: str, data: dict) -> dict:
     amount = result.yearly_amount.quantize(Decimal("0.01"))
     # A revenue-based gain is stored as revenue with its margin on the line, so the engine,
     # the dossier and the Excel file all show the margin (and do not warn about turnover).
-    stored_amount = (amount if result.margin is None
-                     else (result.yearly_amount / result.margin).quantize(Decimal("0.01")))
+    stored_amount = result.yearly_revenue.quantize(Decimal("0.01"))
     v = {code: value for code, value in result.inputs}
     if helper == "time_saved":
         label = _("Temps gagné : %(h)s h/semaine × %(p)s personnes") % {

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from roi.calculation import CaseResult
-from roi.formats import format_decimal
+from roi.formats import CURRENCY_SYMBOLS, currency_symbol, format_decimal
 
 __all__ = ["cashflow_svg", "posts_svg", "tornado_svg"]
 
@@ -38,7 +38,6 @@ GRID = "#e1e6ec"
 MINUS = "\u2212"  # the typographic minus sign, as in "−30 k€"
 NNBSP = "\u202f"  # French thin no-break space, as format_decimal uses
 
-CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
 WIDTH = 720
 
 
@@ -84,10 +83,6 @@ def _truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _symbol(currency: str) -> str:
-    return CURRENCY_SYMBOLS.get(currency, currency)
-
-
 def money_label(value: Decimal, currency: str, *, lang: str = "fr", places: int = 0,
                 divisor: Decimal = Decimal(1), suffix: str = "") -> str:
     """A compact amount for a chart: ``−30 k€``, ``12 000 €`` (fr); ``−€30k``, ``€12,000`` (en).
@@ -100,7 +95,7 @@ def money_label(value: Decimal, currency: str, *, lang: str = "fr", places: int 
     digits = format_decimal(abs(scaled), places, lang=lang)
     negative = scaled.quantize(Decimal(1).scaleb(-places)) < 0
     sign = MINUS if negative else ""
-    symbol = _symbol(currency)
+    symbol = currency_symbol(currency)
     if lang == "en":
         if symbol in CURRENCY_SYMBOLS.values():
             return f"{sign}{symbol}{digits}{suffix}"

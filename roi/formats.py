@@ -67,6 +67,35 @@ def format_decimal(value: Decimal | None, places: int = 2, *, lang: str = "fr") 
     return text.replace(",", "\u202f").replace(".", ",")
 
 
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
+MINUS = "\u2212"
+NBSP = "\u00a0"
+
+
+def currency_symbol(currency: str) -> str:
+    return CURRENCY_SYMBOLS.get(currency or "EUR", currency)
+
+
+def format_money(value: Decimal, currency: str = "EUR", places: int = 2, *,
+                 lang: str = "fr") -> str:
+    """``45 000,00 €`` / ``−10 000,00 €`` (fr), ``€45,000.00`` / ``-€10,000.00`` (en); a
+    currency without a symbol is written as its code (``CHF 1,000.00``)."""
+    digits = format_decimal(Decimal(value), places, lang=lang)
+    symbol = currency_symbol(currency)
+    if lang == "en":
+        sign, digits = ("-", digits[1:]) if digits.startswith("-") else ("", digits)
+        if symbol in CURRENCY_SYMBOLS.values():
+            return f"{sign}{symbol}{digits}"
+        return f"{sign}{symbol}{NBSP}{digits}"
+    return f"{digits.replace('-', MINUS)}{NBSP}{symbol}"
+
+
+def format_percent(value: Decimal, places: int = 2, *, lang: str = "fr") -> str:
+    """``22,22 %`` (fr) or ``22.22%`` (en)."""
+    digits = format_decimal(Decimal(value), places, lang=lang)
+    return f"{digits}%" if lang == "en" else f"{digits.replace('-', MINUS)}{NBSP}%"
+
+
 def format_input(value: Decimal | None) -> str:
     """A value for an input field: no thousands separator, trailing zeros removed."""
     if value is None:

@@ -60,7 +60,7 @@ from roi.calculation import (
 )
 from roi.calculation.kpi import LTV_CAC_CODE, LTV_CAC_HEALTHY_MAX, LTV_CAC_HEALTHY_MIN
 from roi.charts import cashflow_svg, posts_svg, tornado_svg
-from roi.formats import format_decimal
+from roi.formats import NBSP, currency_symbol, format_decimal, format_money, format_percent
 from roi.models import AnswerStatus, ChecklistAnswer, ProjectStatus, ProjectVersion, RoiProject
 from roi.texts import SCENARIO_NAMES, warning_text
 from roi.versions import Changes, changes_since
@@ -95,7 +95,6 @@ PDF_CSS = "css/pdf.css"
 INTERNAL_ORIGIN = "https://roi-checklist.invalid"
 TEMPLATES_DIR = Path(settings.BASE_DIR) / "templates" / "pdf"
 
-NBSP = "\u00a0"
 NA = "n/a"
 
 
@@ -277,7 +276,6 @@ def _key(kind: str, parts: Iterable) -> str:
 # --- formatting ----------------------------------------------------------------------------
 
 
-CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
 
 
 @dataclass(frozen=True)
@@ -291,21 +289,11 @@ class Formatter:
         return NA if value is None else format_decimal(value, places, lang=self.lang)
 
     def money(self, value: Decimal | None, places: int = 2) -> str:
-        if value is None:
-            return NA
-        digits = format_decimal(value, places, lang=self.lang)
-        symbol = CURRENCY_SYMBOLS.get(self.currency, self.currency)
-        if self.lang == "en":
-            sign, digits = ("-", digits[1:]) if digits.startswith("-") else ("", digits)
-            return f"{sign}{symbol}{digits}" if self.currency in CURRENCY_SYMBOLS \
-                else f"{sign}{symbol}{NBSP}{digits}"
-        return f"{digits}{NBSP}{symbol}"
+        return NA if value is None else format_money(value, self.currency, places,
+                                                     lang=self.lang)
 
     def percent(self, value: Decimal | None, places: int = 2) -> str:
-        if value is None:
-            return NA
-        digits = format_decimal(value, places, lang=self.lang)
-        return f"{digits}%" if self.lang == "en" else f"{digits}{NBSP}%"
+        return NA if value is None else format_percent(value, places, lang=self.lang)
 
     def months(self, value: Decimal | None) -> str:
         if value is None:
@@ -1035,7 +1023,7 @@ def checklist_context(project: RoiProject | None = None, *, use_database: bool =
         "lang": lang, "catalogue": catalogue, "prefilled": project is not None,
         "cost_posts": [p for p in posts if p["kind"] == "cost"],
         "gain_posts": [p for p in posts if p["kind"] == "gain"],
-        "currency_symbol": CURRENCY_SYMBOLS.get(fmt.currency, fmt.currency),
+        "currency_symbol": currency_symbol(fmt.currency),
         "stylesheet": mark_safe(_stylesheet()),  # our own static file, no user text
         "edition_date": date_format(timezone.localdate(), "DATE_FORMAT"),
     }

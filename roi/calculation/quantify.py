@@ -37,6 +37,14 @@ class Quantified:
     inputs: tuple[tuple[str, Decimal], ...]
     margin: Decimal | None = None
 
+    @property
+    def yearly_revenue(self) -> Decimal:
+        """The yearly amount before the margin (yearly_amount / margin): what a line stores
+        as its amount when it carries the margin itself."""
+        if self.margin is None:
+            return self.yearly_amount
+        return _CONTEXT.divide(self.yearly_amount, self.margin)
+
 
 def _product(*factors: Decimal) -> Decimal:
     result = Decimal(1)

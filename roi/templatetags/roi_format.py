@@ -8,12 +8,9 @@ from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from roi.formats import format_decimal, format_input
+from roi.formats import format_decimal, format_input, format_money, format_percent
 
 register = template.Library()
-
-SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
-
 
 def _lang() -> str:
     return (get_language() or "fr")[:2]
@@ -22,11 +19,7 @@ def _lang() -> str:
 def _money(value, currency: str, places: int) -> str:
     if value is None or value == "":
         return _("n/a")
-    symbol = SYMBOLS.get(currency or "EUR", currency)
-    text = format_decimal(Decimal(value), places, lang=_lang())
-    if _lang() == "en":
-        return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"
-    return f"{text.replace('-', '−')}\u00a0{symbol}"
+    return format_money(value, currency, places, lang=_lang())
 
 
 @register.filter
@@ -46,8 +39,7 @@ def percent(value, places: int = 2) -> str:
     """22.2222 -> ``22,22 %``; None -> ``n/a``."""
     if value is None or value == "":
         return _("n/a")
-    text = format_decimal(Decimal(value), int(places), lang=_lang())
-    return f"{text.replace('-', '−')}\u00a0%" if _lang() == "fr" else f"{text}%"
+    return format_percent(value, int(places), lang=_lang())
 
 
 @register.filter
