@@ -53,6 +53,7 @@ __all__ = [
     "Warning",
     "YearRow",
     "compute",
+    "headline_of_flows",
     "quantize_money",
 ]
 
@@ -402,6 +403,19 @@ class _Series:
 
 
 # --- the engine ---------------------------------------------------------------------------
+
+
+def headline_of_flows(costs: Vector, gains: Vector, gains_unadjusted: Vector, *,
+                      discount_rate: Decimal, months: int) -> Headline:
+    """The figures of method §3 over months 1..``months`` of given exact monthly flows.
+
+    ``costs``, ``gains`` (risk-adjusted) and ``gains_unadjusted`` are exact vectors of at least
+    ``months`` months (see :class:`roi.calculation.lines.Vector`), ``discount_rate`` the annual
+    rate r. This is what :func:`compute` applies to a case's own flows; the tracking
+    (reforecast) and the comparison of options apply it to flows they build themselves.
+    """
+    factors = _discount_factors(Decimal(discount_rate), months)
+    return _Series(costs, gains, gains_unadjusted, factors).headline(months)
 
 
 def _check(case: Case) -> None:

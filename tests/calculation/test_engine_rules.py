@@ -7,6 +7,9 @@ from fractions import Fraction
 import pytest
 
 from roi.calculation import DEFAULT_SCENARIOS, ScenarioFactors, compute, quantize_money
+from roi.calculation.engine import headline_of_flows
+from roi.calculation.lines import combine, post_flows
+from roi.calculation.model import COST_CATEGORIES, GAIN_CATEGORIES
 from roi.calculation.money import to_decimal
 
 from .factories import MONTHLY, ONCE, YEARLY, apogea, case, cost, gain
@@ -430,3 +433,18 @@ def test_kpis_are_evaluated_with_the_result():
     (kpi,) = result.kpis
     assert kpi.target_change == Decimal("-0.03")
     assert kpi.target_change_percent == Decimal("-25")
+
+
+
+def test_headline_of_flows_is_what_compute_reports():
+    the_case = apogea(24, discount_rate=Decimal("0.1"))
+    cost_posts = post_flows(the_case.costs, COST_CATEGORIES, 24, gains=False).values()
+    gain_posts = list(post_flows(the_case.gains, GAIN_CATEGORIES, 24, gains=True).values())
+
+    headline = headline_of_flows(
+        combine((1, post.adjusted) for post in cost_posts),
+        combine((1, post.adjusted) for post in gain_posts),
+        combine((1, post.unadjusted) for post in gain_posts),
+        discount_rate=Decimal("0.1"), months=24)
+
+    assert headline == compute(the_case).headline
