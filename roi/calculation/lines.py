@@ -110,7 +110,8 @@ class Line(NamedTuple):
         """Σ min(k, ramp) over the line's active months within 1..``months``: the total over
         the horizon is ``unit × weight_sum``. The k < ramp months are a triangular number
         p(p + 1)/2 with p = min(ramp − 1, n), the n − p others weigh ``ramp`` each."""
-        active = self.active_months(months)
+        last = months if self.last is None or self.last > months else self.last
+        active = max(0, last - self.start + 1)
         partial = min(self.ramp - 1, active)
         return partial * (partial + 1) // 2 + (active - partial) * self.ramp
 
@@ -200,11 +201,14 @@ def monthly_numerators(lines: Iterable[Line], months: int, denominator: int, *,
     return numerators
 
 
-def common_denominator(lines: Iterable[Line], *, adjusted: bool) -> int:
-    """The least common denominator of the lines' (adjusted) units."""
+def common_denominator(lines: Iterable[Line], months: int, *, adjusted: bool) -> int:
+    """The least common denominator of the (adjusted) units of the lines with a value within
+    months 1..``months``: that of all their monthly values (a ramp-up's first month is worth
+    exactly one unit, every other month a whole multiple of it)."""
+    active = [line for line in lines if line.active_months(months)]
     if adjusted:
-        return math.lcm(1, *(line.adjusted_denominator for line in lines))
-    return math.lcm(1, *(line.denominator for line in lines))
+        return math.lcm(1, *(line.adjusted_denominator for line in active))
+    return math.lcm(1, *(line.denominator for line in active))
 
 
 def post_flows(items: Iterable[LineItem], categories: Sequence[str], months: int, *,
@@ -223,12 +227,12 @@ def post_flows(items: Iterable[LineItem], categories: Sequence[str], months: int
         by_post[line.category].append(line)
     flows = {}
     for category, lines in by_post.items():
-        denominator = common_denominator(lines, adjusted=False)
+        denominator = common_denominator(lines, months, adjusted=False)
         unadjusted = Vector(monthly_numerators(lines, months, denominator, adjusted=False),
                             denominator)
         adjusted = unadjusted
         if gains:
-            denominator = common_denominator(lines, adjusted=True)
+            denominator = common_denominator(lines, months, adjusted=True)
             adjusted = Vector(monthly_numerators(lines, months, denominator, adjusted=True),
                               denominator)
         flows[category] = PostFlows(adjusted, unadjusted)
