@@ -33,12 +33,14 @@ from roi.calculation.irr import irr_percent
 from roi.calculation.kpi import KpiProgress, kpi_progress
 from roi.calculation.lines import (
     Line,
+    Term,
     Vector,
-    combine,
     common_denominator,
     lines_of,
-    monthly_numerators,
+    monthly_sums,
     prefix_sums,
+    unit_terms,
+    weight_sum,
 )
 from roi.calculation.model import (
     COST_CATEGORIES,
@@ -225,26 +227,31 @@ class CaseResult:
 # --- figures over a prefix of months --------------------------------------------------------
 
 
-def _payback(cumulative: Sequence[Any], ratio) -> Any:
+def _payback(cumulative: Sequence[Any], crossing) -> Any:
     """Method §3's payback on ``cumulative[m]`` (index 0 = month 0 = 0): 0 if never negative;
     else (m − 1) + (−c_{m−1}) / (c_m − c_{m−1}) for the first m >= 0 after the first negative
-    month; None if there is none. ``ratio(a, b)`` divides in the caller's number type."""
+    month; None if there is none. ``crossing(m − 1, c_{m−1}, c_m)`` computes that in the
+    caller's number type."""
     first_negative = next((m for m in range(1, len(cumulative)) if cumulative[m] < 0), None)
     if first_negative is None:
         return 0
     for month in range(first_negative + 1, len(cumulative)):
         if cumulative[month] >= 0:
-            before = cumulative[month - 1]
-            return (month - 1) + ratio(-before, cumulative[month] - before)
+            return crossing(month - 1, cumulative[month - 1], cumulative[month])
     return None
 
 
-def _exact_ratio(numerator: int, denominator: int) -> Fraction:
-    return Fraction(numerator, denominator)
+def _exact_crossing(whole: int, before: int, after: int) -> Decimal:
+    """whole + (−before) / (after − before), exact, handed out as :func:`to_decimal` does."""
+    step = after - before
+    return ratio_to_decimal(whole * step - before, step)
 
 
-def _decimal_ratio(numerator: Decimal, denominator: Decimal) -> Decimal:
-    return _DISCOUNT_CONTEXT.divide(numerator, denominator)
+def _decimal_crossing(whole: int, before: Decimal, after: Decimal) -> Decimal:
+    """whole + (−before) / (after − before), each operation at 50 digits."""
+    context = _DISCOUNT_CONTEXT
+    return context.add(whole, context.divide(context.minus(before),
+                                             context.subtract(after, before)))
 
 
 def _as_decimal(value: Fraction | int | Decimal | None) -> Decimal | None:
@@ -353,37 +360,50 @@ class _NetFlows:
         self._discount_up_to(month)
         return _OUTPUT_CONTEXT.plus(self._discounted_cumulative[month])
 
-    def payback(self, months: int) -> Fraction | int | None:
-        return _payback(self.cumulative[: months + 1], _exact_ratio)
+    def payback(self, months: int) -> Decimal | None:
+        """The payback over months 1..``months``, exact (then to 40 digits)."""
+        payback = _payback(self.cumulative[: months + 1], _exact_crossing)
+        return to_decimal(0) if payback == 0 else payback
 
-    def discounted_payback(self, months: int) -> Fraction | int | Decimal | None:
+    def discounted_payback(self, months: int) -> Decimal | None:
+        """The payback of the discounted cumulative, at 50 digits (then 40)."""
         if self.discount_factors is None:
             return self.payback(months)
         self._discount_up_to(months)
-        with localcontext(_DISCOUNT_CONTEXT):
-            return _payback(self._discounted_cumulative[: months + 1], _decimal_ratio)
+        return _as_decimal(_payback(self._discounted_cumulative[: months + 1],
+                                    _decimal_crossing))
 
     def irr(self, months: int) -> Decimal | None:
         return irr_percent(self.decimals(months)[:months])
 
 
-def _headline(months: int, total_costs: Fraction, total_gains: Fraction,
-              total_gains_unadjusted: Fraction, net: _NetFlows) -> Headline:
+# An exact rational as (numerator, denominator > 0): cheaper than a Fraction, which reduces
+# itself after every operation, for the handful of operations a headline needs.
+_Exact = tuple[int, int]
+
+
+def _headline(months: int, total_costs: _Exact, total_gains: _Exact,
+              total_gains_unadjusted: _Exact, net: _NetFlows) -> Headline:
     """The figures of method §3 over months 1..``months`` from the exact totals over those
     months and the net flows (net gain = gains − costs; ROI = net gain / costs × 100)."""
-    net_gain = total_gains - total_costs
-    roi = net_gain / total_costs * 100 if total_costs else None
+    costs, costs_denominator = total_costs
+    gains, gains_denominator = total_gains
+    net_gain = gains * costs_denominator - costs * gains_denominator
+    net_denominator = gains_denominator * costs_denominator
+    roi = None
+    if costs:
+        roi = _decimal_quotient(100 * net_gain * costs_denominator, net_denominator * costs)
     return Headline(
         horizon_months=months,
-        total_costs=to_decimal(total_costs),
-        total_gains=to_decimal(total_gains),
-        total_gains_unadjusted=to_decimal(total_gains_unadjusted),
-        net_gain=to_decimal(net_gain),
-        roi_percent=_as_decimal(roi),
-        payback_months=_as_decimal(net.payback(months)),
+        total_costs=ratio_to_decimal(*total_costs),
+        total_gains=ratio_to_decimal(*total_gains),
+        total_gains_unadjusted=ratio_to_decimal(*total_gains_unadjusted),
+        net_gain=ratio_to_decimal(net_gain, net_denominator),
+        roi_percent=roi,
+        payback_months=net.payback(months),
         npv=net.discounted_cumulative(months),
         irr_percent=_as_decimal(net.irr(months)),
-        discounted_payback_months=_as_decimal(net.discounted_payback(months)),
+        discounted_payback_months=net.discounted_payback(months),
     )
 
 
@@ -398,20 +418,20 @@ class _Series:
         self.costs = costs
         self.gains = gains
         self.gains_unadjusted = gains_unadjusted
-        self.months = len(costs.numerators)
+        self.months = min(len(costs.numerators), len(gains.numerators),
+                          len(gains_unadjusted.numerators))
         self.cumulative_costs = prefix_sums(costs.numerators)
         self.cumulative_gains = prefix_sums(gains.numerators)
         self.cumulative_gains_unadjusted = prefix_sums(gains_unadjusted.numerators)
-        self.net = _NetFlows(combine(((1, gains), (-1, costs))), discount_factors)
+        self.net = _NetFlows(_difference(gains, costs, self.months), discount_factors)
         self.discount_factors = discount_factors
         self._longer = longer
 
-    def _totals(self, months: int) -> tuple[Fraction, Fraction, Fraction]:
+    def _totals(self, months: int) -> tuple[_Exact, _Exact, _Exact]:
         """Costs, gains and unadjusted gains of months 1..``months``, exact."""
-        return (Fraction(self.cumulative_costs[months], self.costs.denominator),
-                Fraction(self.cumulative_gains[months], self.gains.denominator),
-                Fraction(self.cumulative_gains_unadjusted[months],
-                         self.gains_unadjusted.denominator))
+        return ((self.cumulative_costs[months], self.costs.denominator),
+                (self.cumulative_gains[months], self.gains.denominator),
+                (self.cumulative_gains_unadjusted[months], self.gains_unadjusted.denominator))
 
     def headline(self, months: int) -> Headline:
         return _headline(months, *self._totals(months), self.net)
@@ -424,13 +444,15 @@ class _Series:
         pass over the months; the payback, NPV and IRR need the scenario's own monthly net
         g × gains_m − c × costs_m, built over months 1..``months`` only.
         """
+        def scaled(total: _Exact, factor: Fraction) -> _Exact:
+            return total[0] * factor.numerator, total[1] * factor.denominator
+
         total_costs, total_gains, total_gains_unadjusted = self._totals(months)
-        net = combine((
-            (1, _first_months(self.gains, months).scaled(gains_factor)),
-            (-1, _first_months(self.costs, months).scaled(costs_factor)),
-        ))
-        return _headline(months, total_costs * costs_factor, total_gains * gains_factor,
-                         total_gains_unadjusted * gains_factor,
+        net = _difference(self.gains.scaled(gains_factor), self.costs.scaled(costs_factor),
+                          months)
+        return _headline(months, scaled(total_costs, costs_factor),
+                         scaled(total_gains, gains_factor),
+                         scaled(total_gains_unadjusted, gains_factor),
                          _NetFlows(net, self.discount_factors))
 
     def payback(self, months: int) -> Fraction | int | None:
@@ -504,50 +526,75 @@ class _Series:
         return ByYear(tuple(years), total, present_value)
 
 
-def _first_months(vector: Vector, months: int) -> Vector:
-    return Vector(vector.numerators[:months], vector.denominator)
+def _difference(minuend: Vector, subtrahend: Vector, months: int) -> Vector:
+    """minuend − subtrahend over months 1..``months``, exactly, over the lcm of their
+    denominators (what :func:`~roi.calculation.lines.combine` gives, in one pass)."""
+    denominator = math.lcm(minuend.denominator, subtrahend.denominator)
+    left = denominator // minuend.denominator
+    right = denominator // subtrahend.denominator
+    return Vector([a * left - b * right for a, b in zip(minuend.numerators[:months],
+                                                        subtrahend.numerators[:months],
+                                                        strict=True)], denominator)
 
 
 class _CaseFlows:
-    """A case's lines and their monthly sums over any number of months.
+    """A case's lines and their monthly sums over any number of months (up to the extended
+    horizon).
 
     The denominators are those the engine has always used: the least common denominator of the
-    line values falling within :data:`EXTENDED_HORIZON_MONTHS` (see :func:`common_denominator`).
-    Values do not depend on them, but the last digits of a present value do
-    (:meth:`_Series.discounted_sum`), and no figure may change with the representation.
+    line values falling within :data:`EXTENDED_HORIZON_MONTHS`. Values do not depend on them,
+    but the last digits of a present value do (:meth:`_Series.discounted_sum`), and no figure
+    may change with the representation. Each line's unit is put over them once, as a term.
     """
 
     def __init__(self, cost_lines: list[Line], gain_lines: list[Line]) -> None:
-        self.cost_lines = cost_lines
-        self.gain_lines = gain_lines
         window = EXTENDED_HORIZON_MONTHS
-        self.cost_denominator = common_denominator(cost_lines, window, adjusted=False)
-        self.gain_denominator = common_denominator(gain_lines, window, adjusted=True)
-        self.gain_unadjusted_denominator = common_denominator(gain_lines, window, adjusted=False)
+        # A line without any month in the window adds nothing, not even to a denominator.
+        cost_lines = [line for line in cost_lines if line.active_in(window)]
+        gain_lines = [line for line in gain_lines if line.active_in(window)]
+        self.cost_denominator = common_denominator(cost_lines, adjusted=False)
+        self.gain_denominator = common_denominator(gain_lines, adjusted=True)
+        self.gain_unadjusted_denominator = common_denominator(gain_lines, adjusted=False)
+        self.cost_terms = unit_terms(cost_lines, self.cost_denominator, adjusted=False)
+        self.gain_terms = unit_terms(gain_lines, self.gain_denominator, adjusted=True)
+        self.gain_unadjusted_terms = unit_terms(gain_lines, self.gain_unadjusted_denominator,
+                                                adjusted=False)
 
     def series(self, months: int, discount_factors: Sequence[Decimal] | None) -> _Series:
-        def vector(lines: list[Line], denominator: int, adjusted: bool) -> Vector:
-            return Vector(monthly_numerators(lines, months, denominator, adjusted=adjusted),
-                          denominator)
-
         return _Series(
-            vector(self.cost_lines, self.cost_denominator, False),
-            vector(self.gain_lines, self.gain_denominator, True),
-            vector(self.gain_lines, self.gain_unadjusted_denominator, False),
+            Vector(monthly_sums(self.cost_terms, months), self.cost_denominator),
+            Vector(monthly_sums(self.gain_terms, months), self.gain_denominator),
+            Vector(monthly_sums(self.gain_unadjusted_terms, months),
+                   self.gain_unadjusted_denominator),
             discount_factors,
             longer=lambda more_months: self.series(more_months, discount_factors),
         )
 
     def post_totals(self, months: int) -> tuple[dict[str, tuple[Fraction, Fraction]],
                                                 dict[str, tuple[Fraction, Fraction]]]:
-        """Per cost post and per gain post, its total over months 1..``months`` (<= the
-        extended horizon), risk-adjusted and unadjusted."""
-        return (
-            _post_totals(self.cost_lines, COST_CATEGORIES, months, self.cost_denominator,
-                         self.cost_denominator),
-            _post_totals(self.gain_lines, GAIN_CATEGORIES, months, self.gain_denominator,
-                         self.gain_unadjusted_denominator),
-        )
+        """Per cost post and per gain post, its total over months 1..``months``, risk-adjusted
+        and unadjusted: Σ unit × weight_sum over its lines (closed form, see
+        :func:`roi.calculation.lines.weight_sum`), no monthly vector."""
+        costs = _post_sums(self.cost_terms, COST_CATEGORIES, months)
+        gains = _post_sums(self.gain_terms, GAIN_CATEGORIES, months)
+        gains_unadjusted = _post_sums(self.gain_unadjusted_terms, GAIN_CATEGORIES, months)
+        cost_totals = {}
+        for category, numerator in costs.items():
+            total = Fraction(numerator, self.cost_denominator)
+            cost_totals[category] = (total, total)
+        gain_totals = {
+            category: (Fraction(numerator, self.gain_denominator),
+                       Fraction(gains_unadjusted[category], self.gain_unadjusted_denominator))
+            for category, numerator in gains.items()
+        }
+        return cost_totals, gain_totals
+
+
+def _post_sums(terms: list[Term], categories: Sequence[str], months: int) -> dict[str, int]:
+    sums = dict.fromkeys(categories, 0)
+    for category, start, last, ramp, unit in terms:
+        sums[category] += unit * weight_sum(start, last, ramp, months)
+    return sums
 
 
 # --- the engine ---------------------------------------------------------------------------
@@ -631,27 +678,6 @@ def compute(case: Case) -> CaseResult:
         warnings=_warnings(case, headline, base, cost_totals),
         kpis=tuple(kpi_progress(kpi) for kpi in case.kpis),
     )
-
-
-def _post_totals(lines: list[Line], categories: Sequence[str], months: int,
-                 adjusted_denominator: int,
-                 unadjusted_denominator: int) -> dict[str, tuple[Fraction, Fraction]]:
-    """Per post of ``categories``, its total over months 1..``months``, risk-adjusted and
-    unadjusted: the sum of its lines' unit × weight_sum (closed form, see :class:`Line`). The
-    denominators must be multiples of those of every line with a value in those months."""
-    numerators = {category: [0, 0] for category in categories}
-    for line in lines:
-        weight = line.weight_sum(months)
-        if weight:
-            sums = numerators[line.category]
-            sums[0] += line.adjusted_numerator * weight * (adjusted_denominator
-                                                           // line.adjusted_denominator)
-            sums[1] += line.numerator * weight * (unadjusted_denominator // line.denominator)
-    return {
-        category: (Fraction(adjusted, adjusted_denominator),
-                   Fraction(unadjusted, unadjusted_denominator))
-        for category, (adjusted, unadjusted) in numerators.items()
-    }
 
 
 def _tornado(cost_totals: dict[str, tuple[Fraction, Fraction]],

@@ -45,16 +45,17 @@ _ONE = Decimal(1)
 _ZERO = Decimal(0)
 
 _UNIT_ROUNDOFF = 2.0**-53
-# Coefficients are used in floats only within this range, so that neither Horner's scheme
-# (|v| < 1.5, degree <= a few hundred) overflows nor a coefficient loses digits as a subnormal.
+# Coefficients are used in floats only within this range and this count, so that neither
+# Horner's scheme (0 <= v < 1.5) overflows nor a coefficient loses digits as a subnormal.
 _FLOAT_MIN, _FLOAT_MAX = 1e-250, 1e250
+_FLOAT_MAX_TERMS = 600
 # Underflow inside Horner's scheme (v tiny, huge rates) loses at most this much in absolute value.
 _UNDERFLOW_SLACK = 1e-280
 # The float search stops once a Newton step is below this (relative); a float root is rarely
 # better than ~10^-14 (rounding noise), and it only has to fall within the Decimal bracket.
-_FLOAT_TOLERANCE = 2.0**-42
+_FLOAT_TOLERANCE = 2.0**-40
 # Half-widths of the Decimal-checked bracket around the float root, relative to it.
-_BRACKET_WIDTHS = (2.0**-40, 2.0**-30, 2.0**-20)
+_BRACKET_WIDTHS = (2.0**-36, 2.0**-26, 2.0**-16)
 
 
 def irr_percent(net_flows: Sequence[Decimal]) -> Decimal | None:
@@ -85,21 +86,22 @@ class _Polynomial:
     def __init__(self, coefficients: Sequence[Decimal]) -> None:
         self.coefficients = coefficients
         self._reversed = coefficients[::-1]
-        floats = [float(coefficient) for coefficient in coefficients]
-        usable = all(
-            (value == 0) == (coefficient == 0) and (value == 0 or _FLOAT_MIN < abs(value)
-                                                     < _FLOAT_MAX)
-            for value, coefficient in zip(floats, coefficients, strict=True)
-        )
-        self._floats = floats[::-1] if usable else None
+        floats = [float(coefficient) for coefficient in self._reversed]
+        magnitudes = [abs(value) for value in floats]
+        nonzero = [magnitude for magnitude in magnitudes if magnitude]
+        usable = (len(coefficients) <= _FLOAT_MAX_TERMS
+                  and len(nonzero) == sum(map(bool, coefficients))
+                  and _FLOAT_MIN < min(nonzero) and max(nonzero) < _FLOAT_MAX)
+        self._floats = floats if usable else None
+        self._magnitudes = magnitudes
+        self._degree = len(coefficients) - 1
+        self._norm = sum(magnitudes)  # Σ |c_j|
+        self._parts: dict[float, tuple[float, float]] = {}
         # Horner's error is at most γ_2n·Σ|c_j|v^j (Higham, Accuracy and Stability, §5.1); the
         # rounding of each coefficient and of the point v to float adds (n + 1)·u·Σ|c_j|v^j at
         # most; the Decimal evaluation's own error is ~10^-34 times smaller. Taking 8(n + 2)·u
         # leaves a factor > 2 to spare, so |float value| > bound proves the Decimal sign.
         self._error_factor = 8 * (len(coefficients) + 2) * _UNIT_ROUNDOFF
-        self._reversed_absolute = [abs(value) for value in self._floats or ()]
-        self._reversed_positive = [max(value, 0.0) for value in self._floats or ()]
-        self._reversed_negative = [max(-value, 0.0) for value in self._floats or ()]
 
     # --- Decimal ---------------------------------------------------------------------------
 
@@ -123,21 +125,21 @@ class _Polynomial:
         """The sign of the Decimal Q(v); ``v_float`` is float(v) >= 0. From floats when their
         error bound proves it, else computed in Decimal."""
         if self._floats is not None:
-            value = 0.0
-            size = 0.0  # Σ |c_j| v^j, for the error bound
-            for coefficient, absolute in zip(self._floats, self._reversed_absolute,
-                                             strict=True):
-                value = value * v_float + coefficient
-                size = size * v_float + absolute
-            if abs(value) > self._error_factor * size + _UNDERFLOW_SLACK:
+            value = _horner(self._floats, v_float)
+            # First against a cheap bound of Σ|c_j|v^j (Σ|c_j| · max(1, v)^n), which settles
+            # all but the points close to a root; then against the exact sum.
+            cheap_size = self._norm * (v_float**self._degree if v_float > 1 else 1.0)
+            if abs(value) > self._error_factor * cheap_size + _UNDERFLOW_SLACK or abs(
+                    value) > self._error_factor * _horner(self._magnitudes, v_float) + (
+                    _UNDERFLOW_SLACK):
                 return 1 if value > 0 else -1
         return _sign(self.value(v))
 
     # --- floats ----------------------------------------------------------------------------
 
     def constant_sign(self, low: float, high: float) -> int:
-        """+1 or −1 when Q has that sign on the whole of [low, high] (0 <= low < high), proven
-        in floats; 0 when this cannot tell.
+        """+1 or −1 when Q has that sign on the whole of [low, high] (0 <= low < high, floats at
+        or beyond the interval's true ends), proven in floats; 0 when this cannot tell.
 
         Q = Q⁺ − Q⁻, the sums of its positive and of its negative terms, both increasing in
         v >= 0; so Q > 0 on the interval if Q⁺(low) > Q⁻(high), and Q < 0 if Q⁻(low) > Q⁺(high).
@@ -146,16 +148,28 @@ class _Polynomial:
         """
         if self._floats is None:
             return 0
-        low, high = low * (1 - 2 * _UNIT_ROUNDOFF), high * (1 + 2 * _UNIT_ROUNDOFF)
-        positive_low = _horner(self._reversed_positive, low) * (1 - self._error_factor)
-        negative_low = _horner(self._reversed_negative, low) * (1 - self._error_factor)
-        positive_high = _horner(self._reversed_positive, high) * (1 + self._error_factor)
-        negative_high = _horner(self._reversed_negative, high) * (1 + self._error_factor)
-        if positive_low > negative_high + _UNDERFLOW_SLACK:
+        positive_low, negative_low = self._parts_at(low)
+        positive_high, negative_high = self._parts_at(high)
+        shrink, grow = 1 - self._error_factor, 1 + self._error_factor
+        if positive_low * shrink > negative_high * grow + _UNDERFLOW_SLACK:
             return 1
-        if negative_low > positive_high + _UNDERFLOW_SLACK:
+        if negative_low * shrink > positive_high * grow + _UNDERFLOW_SLACK:
             return -1
         return 0
+
+    def _parts_at(self, v: float) -> tuple[float, float]:
+        """(Q⁺(v), Q⁻(v)) in floats, kept: the scan asks for the same few points."""
+        if v not in self._parts:
+            self._parts[v] = (_horner(self._positive_terms, v), _horner(self._negative_terms, v))
+        return self._parts[v]
+
+    @functools.cached_property
+    def _positive_terms(self) -> list[float]:
+        return [value if value > 0 else 0.0 for value in self._floats]
+
+    @functools.cached_property
+    def _negative_terms(self) -> list[float]:
+        return [-value if value < 0 else 0.0 for value in self._floats]
 
     def _float_value_and_derivative(self, v: float) -> tuple[float, float]:
         value = 0.0
@@ -263,6 +277,7 @@ class _Polynomial:
 
 
 def _horner(reversed_coefficients: Sequence[float], v: float) -> float:
+    """Σ c_j v^j for ``reversed_coefficients`` = [c_n, …, c_0], in floats."""
     value = 0.0
     for coefficient in reversed_coefficients:
         value = value * v + coefficient
@@ -332,16 +347,22 @@ def _nearest_root(polynomial: _Polynomial, v_max: Decimal) -> Decimal | None:
     """The root of Q in (0, v_max) with the smallest |monthly rate|, found by scanning a grid
     outwards from v = 1 (rate 0) on both sides, nearest |rate| first, and stopping as soon as
     no unexplored cell can hold a root nearer to 0 than the best one found."""
-    if polynomial.constant_sign(0.0, _domain_end()[1]):
+    v_high = _domain_end()[1] * (1 + 2 * _UNIT_ROUNDOFF)  # at or above v_max
+    if polynomial.constant_sign(0.0, v_high):
         # No root in the whole domain, so no sign change at any grid point: the scan would
         # find nothing (the usual case of a project that never pays back).
         return None
+    # Neither has a side on which Q keeps one sign: its cells are skipped, as the scan would
+    # skip them one by one (``True`` is the side below v = 1, positive rates).
+    finished_sides = {side for side, low, high in ((True, 0.0, 1.0), (False, 1.0, v_high))
+                      if polynomial.constant_sign(low, high)}
     as_float = _grid_floats(v_max)
     signs = {_ONE: polynomial.sign(_ONE, 1.0)}
     best: Decimal | None = None
     best_rate: Decimal | None = None
-    finished_sides: set[bool] = set()
     for inner_rate, inner, outer in _grid_cells(v_max):
+        if len(finished_sides) == 2:
+            break
         side = outer < _ONE
         if side in finished_sides:
             continue

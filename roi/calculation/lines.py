@@ -25,12 +25,16 @@ __all__ = [
     "PostFlows",
     "Vector",
     "combine",
+    "Term",
     "common_denominator",
     "item_totals",
+    "line_of",
     "lines_of",
-    "monthly_numerators",
+    "monthly_sums",
     "post_flows",
     "prefix_sums",
+    "unit_terms",
+    "weight_sum",
 ]
 
 
@@ -76,11 +80,6 @@ class PostFlows(NamedTuple):
     unadjusted: Vector
 
 
-# A dict rather than ``Recurrence(value)``: it accepts the enum and its plain string alike, and
-# a lookup is several times cheaper than the enum's constructor on a 2 000-line case.
-_RECURRENCES = {recurrence: recurrence for recurrence in Recurrence}
-
-
 class Line(NamedTuple):
     """One item's monthly values in integers (method §2).
 
@@ -101,97 +100,124 @@ class Line(NamedTuple):
     adjusted_numerator: int
     adjusted_denominator: int
 
-    def active_months(self, months: int) -> int:
-        """How many of months 1..``months`` the line is active in."""
-        last = months if self.last is None or self.last > months else self.last
-        return max(0, last - self.start + 1)
+    def active_in(self, months: int) -> bool:
+        """Whether the line has a value in one of months 1..``months``."""
+        return self.start <= months and (self.last is None or self.last >= self.start)
 
     def weight_sum(self, months: int) -> int:
-        """Σ min(k, ramp) over the line's active months within 1..``months``: the total over
-        the horizon is ``unit × weight_sum``. The k < ramp months are a triangular number
-        p(p + 1)/2 with p = min(ramp − 1, n), the n − p others weigh ``ramp`` each."""
-        last = months if self.last is None or self.last > months else self.last
-        active = max(0, last - self.start + 1)
-        partial = min(self.ramp - 1, active)
-        return partial * (partial + 1) // 2 + (active - partial) * self.ramp
+        """Σ min(k, ramp) over the line's active months within 1..``months``: the line's total
+        over those months is ``unit × weight_sum`` (see :func:`weight_sum`)."""
+        return weight_sum(self.start, self.last, self.ramp, months)
 
 
-def _reduced(numerator: int, denominator: int) -> tuple[int, int]:
+def weight_sum(start: int, last: int | None, ramp: int, months: int) -> int:
+    """Σ_k min(k, ramp) over the months start..min(last, months) (k = m − start + 1).
+
+    With n such months and p = min(ramp − 1, n) of them in the ramp-up, the ramp-up months
+    weigh 1 + 2 + … + p = p(p + 1)/2 and the n − p others ``ramp`` each.
+    """
+    end = months if last is None or last > months else last
+    active = end - start + 1
+    if active <= 0:
+        return 0
+    partial = min(ramp - 1, active)
+    return partial * (partial + 1) // 2 + (active - partial) * ramp
+
+
+_RECURRENCES = (Recurrence.ONCE, Recurrence.MONTHLY, Recurrence.YEARLY)
+
+
+def line_of(item: LineItem, *, gains: bool) -> Line | None:
+    """The :class:`Line` of ``item``, None when it has no value (then it falls in no month).
+    Costs ignore ramp-up, confidence and margin. The category is not checked here (see
+    :func:`lines_of`). Raises ValueError on a start_month below 1 or an unknown recurrence."""
+    amount, amount_denominator = item.amount.as_integer_ratio()
+    quantity, quantity_denominator = item.quantity.as_integer_ratio()
+    numerator = amount * quantity
+    denominator = amount_denominator * quantity_denominator
+    if gains and item.margin is not None:
+        margin, margin_denominator = item.margin.as_integer_ratio()
+        numerator *= margin
+        denominator *= margin_denominator
+    start = item.start_month
+    if start < 1:
+        raise ValueError("start_month must be >= 1")
+    if numerator == 0:
+        return None
+    recurrence = item.recurrence
+    if recurrence not in _RECURRENCES:  # a plain string (or nothing valid: ValueError)
+        recurrence = Recurrence(recurrence)
+    ramp = 1
+    if recurrence == Recurrence.ONCE:
+        last: int | None = start
+    else:
+        last = item.end_month
+        if recurrence == Recurrence.YEARLY:
+            denominator *= 12
+        if gains and item.ramp_up_months >= 2:
+            ramp = item.ramp_up_months
+            denominator *= ramp
     divisor = math.gcd(numerator, denominator)
-    return numerator // divisor, denominator // divisor
+    numerator //= divisor
+    denominator //= divisor
+    if not gains:
+        return Line(item.category, start, last, ramp, numerator, denominator, numerator,
+                    denominator)
+    confidence, confidence_denominator = item.confidence.as_integer_ratio()
+    adjusted_numerator = numerator * confidence
+    adjusted_denominator = denominator * confidence_denominator
+    divisor = math.gcd(adjusted_numerator, adjusted_denominator)
+    return Line(item.category, start, last, ramp, numerator, denominator,
+                adjusted_numerator // divisor, adjusted_denominator // divisor)
 
 
 def lines_of(items: Iterable[LineItem], categories: Sequence[str], *,
              gains: bool) -> list[Line]:
-    """The :class:`Line` of every item that has a value, in item order (zero-valued items
-    fall in no month, so they have none). Costs ignore ramp-up, confidence and margin.
-    Raises ValueError on a category outside ``categories`` or a start_month below 1."""
-    known = set(categories)
-    lines = []
-    for item in items:
-        if item.category not in known:
-            kind = "gain" if gains else "cost"
-            raise ValueError(f"unknown {kind} category {item.category!r}")
-        amount, amount_denominator = item.amount.as_integer_ratio()
-        quantity, quantity_denominator = item.quantity.as_integer_ratio()
-        numerator = amount * quantity
-        denominator = amount_denominator * quantity_denominator
-        if gains and item.margin is not None:
-            margin, margin_denominator = item.margin.as_integer_ratio()
-            numerator *= margin
-            denominator *= margin_denominator
-        start = item.start_month
-        if start < 1:
-            raise ValueError("start_month must be >= 1")
-        if numerator == 0:
-            continue
-        try:
-            recurrence = _RECURRENCES[item.recurrence]
-        except KeyError:
-            raise ValueError(f"{item.recurrence!r} is not a valid Recurrence") from None
-        ramp = 1
-        if recurrence is Recurrence.ONCE:
-            last: int | None = start
-        else:
-            last = item.end_month
-            if recurrence is Recurrence.YEARLY:
-                denominator *= 12
-            if gains and item.ramp_up_months >= 2:
-                ramp = item.ramp_up_months
-                denominator *= ramp
-        numerator, denominator = _reduced(numerator, denominator)
-        adjusted_numerator, adjusted_denominator = numerator, denominator
-        if gains:
-            confidence, confidence_denominator = item.confidence.as_integer_ratio()
-            adjusted_numerator, adjusted_denominator = _reduced(
-                numerator * confidence, denominator * confidence_denominator)
-        lines.append(Line(item.category, start, last, ramp, numerator, denominator,
-                          adjusted_numerator, adjusted_denominator))
-    return lines
+    """The :class:`Line` of every item that has a value, in item order.
+    Raises ValueError on a category outside ``categories`` (or see :func:`line_of`)."""
+    return [line for line in _lines_or_none(items, categories, gains=gains) if line is not None]
 
 
-def monthly_numerators(lines: Iterable[Line], months: int, denominator: int, *,
-                       adjusted: bool) -> list[int]:
-    """Σ of the lines' values (``adjusted``: × confidence) for months 1..``months``, as
-    numerators over ``denominator``, which must be a multiple of every line's (adjusted)
-    denominator. Full-value months go through a difference array, so a line costs O(ramp),
-    not O(months)."""
+def common_denominator(lines: Iterable[Line], *, adjusted: bool) -> int:
+    """The least common denominator of the lines' (adjusted) units: that of all their monthly
+    values, when each line has a month (a ramp-up's first month is worth exactly one unit,
+    every other month a whole multiple of it)."""
+    if adjusted:
+        return math.lcm(1, *(line.adjusted_denominator for line in lines))
+    return math.lcm(1, *(line.denominator for line in lines))
+
+
+# (category, start, last, ramp, unit numerator over a common denominator)
+Term = tuple[str, int, "int | None", int, int]
+
+
+def unit_terms(lines: Iterable[Line], denominator: int, *, adjusted: bool) -> list[Term]:
+    """Each line as ``(category, start, last, ramp, unit)`` with its (adjusted) unit as a
+    numerator over ``denominator``, a multiple of every line's (adjusted) denominator."""
+    if adjusted:
+        return [(line.category, line.start, line.last, line.ramp,
+                 line.adjusted_numerator * (denominator // line.adjusted_denominator))
+                for line in lines]
+    return [(line.category, line.start, line.last, line.ramp,
+             line.numerator * (denominator // line.denominator)) for line in lines]
+
+
+def monthly_sums(terms: Iterable[Term], months: int) -> list[int]:
+    """Σ of the terms' values for months 1..``months`` (month m of a term: unit × min(k, ramp),
+    k = m − start + 1, for start <= m <= last), as numerators over the terms' denominator.
+    Full-value months go through a difference array, so a term costs O(ramp), not O(months)."""
     numerators = [0] * months
     steps = [0] * (months + 1)  # steps[i]: value added from month i + 1 on
-    for line in lines:
-        start = line.start
+    for _, start, last, ramp, unit in terms:
         if start > months:
             continue
-        if adjusted:
-            unit = line.adjusted_numerator * (denominator // line.adjusted_denominator)
-        else:
-            unit = line.numerator * (denominator // line.denominator)
-        last = months if line.last is None or line.last > months else line.last
-        full_from = start + line.ramp - 1  # the first month at full value (k = ramp)
+        if last is None or last > months:
+            last = months
+        full_from = start + ramp - 1  # the first month at full value (k = ramp)
         for month in range(start, min(full_from - 1, last) + 1):
             numerators[month - 1] += unit * (month - start + 1)
         if full_from <= last:
-            full = unit * line.ramp
+            full = unit * ramp
             steps[full_from - 1] += full
             steps[last] -= full
     running = 0
@@ -199,16 +225,6 @@ def monthly_numerators(lines: Iterable[Line], months: int, denominator: int, *,
         running += steps[index]
         numerators[index] += running
     return numerators
-
-
-def common_denominator(lines: Iterable[Line], months: int, *, adjusted: bool) -> int:
-    """The least common denominator of the (adjusted) units of the lines with a value within
-    months 1..``months``: that of all their monthly values (a ramp-up's first month is worth
-    exactly one unit, every other month a whole multiple of it)."""
-    active = [line for line in lines if line.active_months(months)]
-    if adjusted:
-        return math.lcm(1, *(line.adjusted_denominator for line in active))
-    return math.lcm(1, *(line.denominator for line in active))
 
 
 def post_flows(items: Iterable[LineItem], categories: Sequence[str], months: int, *,
@@ -224,18 +240,16 @@ def post_flows(items: Iterable[LineItem], categories: Sequence[str], months: int
     """
     by_post: dict[str, list[Line]] = {category: [] for category in categories}
     for line in lines_of(items, categories, gains=gains):
-        by_post[line.category].append(line)
+        if line.active_in(months):
+            by_post[line.category].append(line)
     flows = {}
     for category, lines in by_post.items():
-        denominator = common_denominator(lines, months, adjusted=False)
-        unadjusted = Vector(monthly_numerators(lines, months, denominator, adjusted=False),
-                            denominator)
-        adjusted = unadjusted
-        if gains:
-            denominator = common_denominator(lines, months, adjusted=True)
-            adjusted = Vector(monthly_numerators(lines, months, denominator, adjusted=True),
-                              denominator)
-        flows[category] = PostFlows(adjusted, unadjusted)
+        vectors = []
+        for adjusted in (False, True) if gains else (False,):
+            denominator = common_denominator(lines, adjusted=adjusted)
+            terms = unit_terms(lines, denominator, adjusted=adjusted)
+            vectors.append(Vector(monthly_sums(terms, months), denominator))
+        flows[category] = PostFlows(vectors[-1], vectors[0])
     return flows
 
 
@@ -248,19 +262,30 @@ def item_totals(case: Case) -> list[tuple[Decimal, Decimal]]:
     Closed form, no monthly vector: total = unit × Σ_k min(k, ramp) (see :class:`Line`).
     """
     horizon = case.horizon_months
+    zero = ratio_to_decimal(0, 1)
     totals = []
     for items, categories, gains in ((case.costs, COST_CATEGORIES, False),
                                      (case.gains, GAIN_CATEGORIES, True)):
-        for item in items:
-            lines = lines_of((item,), categories, gains=gains)
-            if not lines:  # an item without value falls in no month
-                zero = ratio_to_decimal(0, 1)
+        for line in _lines_or_none(items, categories, gains=gains):
+            if line is None:  # an item without value falls in no month
                 totals.append((zero, zero))
                 continue
-            line = lines[0]
             weight = line.weight_sum(horizon)
             total = ratio_to_decimal(line.adjusted_numerator * weight, line.adjusted_denominator)
-            unadjusted = total if not gains else ratio_to_decimal(line.numerator * weight,
-                                                                 line.denominator)
+            unadjusted = (ratio_to_decimal(line.numerator * weight, line.denominator) if gains
+                          else total)
             totals.append((total, unadjusted))
     return totals
+
+
+def _lines_or_none(items: Iterable[LineItem], categories: Sequence[str], *,
+                   gains: bool) -> list[Line | None]:
+    """:func:`line_of` of each item, in order, after checking its category."""
+    known = set(categories)
+    lines = []
+    for item in items:
+        if item.category not in known:
+            kind = "gain" if gains else "cost"
+            raise ValueError(f"unknown {kind} category {item.category!r}")
+        lines.append(line_of(item, gains=gains))
+    return lines
