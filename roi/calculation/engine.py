@@ -309,6 +309,7 @@ class _NetFlows:
         self.cumulative = prefix_sums(net.numerators)
         self.discount_factors = discount_factors
         self._decimals: list[Decimal] = []
+        self._float_values: list[float] | None = None
         self._discounted: list[Decimal] = [Decimal(0)]  # index 0: month 0
         self._discounted_cumulative: list[Decimal] = [Decimal(0)]
 
@@ -374,7 +375,20 @@ class _NetFlows:
                                     _decimal_crossing))
 
     def irr(self, months: int) -> Decimal | None:
-        return irr_percent(self.decimals(months)[:months])
+        return irr_percent(self.decimals(months)[:months], floats=self._floats(months))
+
+    def _floats(self, months: int) -> list[float] | None:
+        """The net of months 1..``months`` as the floats nearest to the exact values (an int
+        quotient is rounded correctly), which the IRR search takes instead of converting the
+        Decimals; None if one does not fit in a float."""
+        if self._float_values is None or len(self._float_values) < months:
+            try:
+                denominator = self.net.denominator
+                self._float_values = [numerator / denominator
+                                      for numerator in self.net.numerators]
+            except OverflowError:
+                return None
+        return self._float_values[:months]
 
 
 # An exact rational as (numerator, denominator > 0): cheaper than a Fraction, which reduces

@@ -58,16 +58,22 @@ _FLOAT_TOLERANCE = 2.0**-40
 _BRACKET_WIDTHS = (2.0**-36, 2.0**-26, 2.0**-16)
 
 
-def irr_percent(net_flows: Sequence[Decimal]) -> Decimal | None:
+def irr_percent(net_flows: Sequence[Decimal], *,
+                floats: Sequence[float] | None = None) -> Decimal | None:
     """Annual IRR in percent of monthly net flows ``net_flows[k]`` = net of month k + 1.
 
     Formula: the rate R > −99 % a year with Σ net_m / (1 + R)^(m/12) = 0, computed as
     ``((1 + i)^12 − 1) × 100`` where i is the monthly IRR of ``[0, net_1, …, net_H]``.
     Returns None when the flows never change sign or no root exists in the domain.
+
+    ``floats``, if given, are the same flows as floats, each the float nearest to its flow or
+    to the exact value the flow was rounded from: a caller that has them (the engine, from its
+    exact rationals) saves ``float(flow)``, the costliest step after the Decimal ones. They only
+    steer the search; the result is the same.
     """
     try:
         with localcontext(_CONTEXT):
-            root = _discount_factor_root([Decimal(flow) for flow in net_flows])
+            root = _discount_factor_root([Decimal(flow) for flow in net_flows], floats)
             if root is None:
                 return None
             return ((_ONE / root) ** 12 - _ONE) * 100
@@ -83,15 +89,17 @@ class _Polynomial:
     """Q(v) = Σ coefficients[j] v^j, in Decimal (what decides) and, when the coefficients fit,
     in floats (what is fast). Runs inside the 50-digit context."""
 
-    def __init__(self, coefficients: Sequence[Decimal]) -> None:
+    def __init__(self, coefficients: Sequence[Decimal], floats: list[float],
+                 nonzero: int) -> None:
+        """``floats``: the coefficients as floats (see :func:`irr_percent`); ``nonzero``: how
+        many coefficients are not zero."""
         self.coefficients = coefficients
         self._reversed = coefficients[::-1]
-        floats = [float(coefficient) for coefficient in self._reversed]
+        floats = floats[::-1]
         magnitudes = [abs(value) for value in floats]
-        nonzero = [magnitude for magnitude in magnitudes if magnitude]
-        usable = (len(coefficients) <= _FLOAT_MAX_TERMS
-                  and len(nonzero) == sum(map(bool, coefficients))
-                  and _FLOAT_MIN < min(nonzero) and max(nonzero) < _FLOAT_MAX)
+        sizes = [magnitude for magnitude in magnitudes if magnitude]
+        usable = (len(coefficients) <= _FLOAT_MAX_TERMS and len(sizes) == nonzero
+                  and _FLOAT_MIN < min(sizes) and max(sizes) < _FLOAT_MAX)
         self._floats = floats if usable else None
         self._magnitudes = magnitudes
         self._degree = len(coefficients) - 1
@@ -195,6 +203,8 @@ class _Polynomial:
             newton_ok = derivative != 0
             if newton_ok:
                 candidate = x - value / derivative
+                if candidate == x:  # converged to the last bit (as in the Decimal search)
+                    return x
                 newton_ok = low < candidate < high and abs(candidate - x) * 2 < previous_step
             if not newton_ok:
                 candidate = (low + high) / 2
@@ -284,19 +294,27 @@ def _horner(reversed_coefficients: Sequence[float], v: float) -> float:
     return value
 
 
-def _discount_factor_root(flows: list[Decimal]) -> Decimal | None:
-    nonzero = [index for index, flow in enumerate(flows) if flow != 0]
+def _discount_factor_root(flows: list[Decimal],
+                          floats: Sequence[float] | None) -> Decimal | None:
+    nonzero = [index for index, flow in enumerate(flows) if flow]
     if not nonzero:
         return None
     # Leading zeros factor out as a power of v and trailing zeros only lower the degree:
     # neither changes the positive roots.
-    coefficients = flows[nonzero[0] : nonzero[-1] + 1]
-    signs = [_sign(c) for c in coefficients if c != 0]
+    first, end = nonzero[0], nonzero[-1] + 1
+    coefficients = flows[first:end]
+    if floats is None:
+        floats = [float(coefficient) for coefficient in coefficients]
+    else:
+        floats = list(floats[first:end])
+    signs = [value > 0 for value in floats if value]
+    if len(signs) != len(nonzero):  # some flow too small for a float: its sign in Decimal
+        signs = [coefficient > 0 for coefficient in coefficients if coefficient]
     sign_changes = sum(1 for a, b in zip(signs, signs[1:], strict=False) if a != b)
     if sign_changes == 0:
         return None
 
-    polynomial = _Polynomial(coefficients)
+    polynomial = _Polynomial(coefficients, floats, len(nonzero))
     v_max, v_max_float = _domain_end()
     if sign_changes == 1:
         root = polynomial.solve(_ZERO, v_max, polynomial.sign(_ZERO, 0.0),

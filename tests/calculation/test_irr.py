@@ -126,3 +126,12 @@ def test_same_rate_as_the_decimal_only_solver(flows):
         assert abs(ours - before) <= abs(truth) * D("1e-20")
         if abs(truth) < 10**12:  # beyond, the old rate was not exact to the cent either
             assert quantize_money(ours) == quantize_money(before)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(-10**9, 10**9), st.integers(1, 10**5)), max_size=120))
+def test_floats_from_the_exact_values_give_the_same_rate(fractions):
+    # The engine hands the IRR the floats of its exact rationals instead of float(Decimal).
+    flows = [to_decimal(Fraction(n, d)) for n, d in fractions]
+
+    assert irr_percent(flows, floats=[n / d for n, d in fractions]) == irr_percent(flows)
