@@ -78,6 +78,7 @@ EXTENDED_HORIZON_MONTHS = limits.MAX_HORIZON_MONTHS
 TORNADO_LOW = Fraction(8, 10)  # each post at −20 % …
 TORNADO_HIGH = Fraction(12, 10)  # … and at +20 % (method §4)
 TCO_MIN_RATIO = Fraction(3, 2)  # seed 002: TCO is usually 2–3 × the licences
+_UNIT = Fraction(1)
 
 _DISCOUNT_CONTEXT = Context(prec=50, rounding=ROUND_HALF_EVEN, Emax=999_999, Emin=-999_999)
 _OUTPUT_CONTEXT = Context(prec=40, rounding=ROUND_HALF_EVEN, Emax=999_999, Emin=-999_999)
@@ -462,8 +463,7 @@ class _Series:
             return total[0] * factor.numerator, total[1] * factor.denominator
 
         total_costs, total_gains, total_gains_unadjusted = self._totals(months)
-        net = _difference(self.gains.scaled(gains_factor), self.costs.scaled(costs_factor),
-                          months)
+        net = _difference(self.gains, self.costs, months, gains_factor, costs_factor)
         return _headline(months, scaled(total_costs, costs_factor),
                          scaled(total_gains, gains_factor),
                          scaled(total_gains_unadjusted, gains_factor),
@@ -540,15 +540,17 @@ class _Series:
         return ByYear(tuple(years), total, present_value)
 
 
-def _difference(minuend: Vector, subtrahend: Vector, months: int) -> Vector:
-    """minuend − subtrahend over months 1..``months``, exactly, over the lcm of their
-    denominators (what :func:`~roi.calculation.lines.combine` gives, in one pass)."""
-    denominator = math.lcm(minuend.denominator, subtrahend.denominator)
-    left = denominator // minuend.denominator
-    right = denominator // subtrahend.denominator
-    return Vector([a * left - b * right for a, b in zip(minuend.numerators[:months],
-                                                        subtrahend.numerators[:months],
-                                                        strict=True)], denominator)
+def _difference(gains: Vector, costs: Vector, months: int, gains_factor: Fraction = _UNIT,
+                costs_factor: Fraction = _UNIT) -> Vector:
+    """g × gains − c × costs over months 1..``months``, exactly, in one pass (the lcm of the
+    scaled denominators, as :func:`~roi.calculation.lines.combine` would give)."""
+    gains_denominator = gains.denominator * gains_factor.denominator
+    costs_denominator = costs.denominator * costs_factor.denominator
+    denominator = math.lcm(gains_denominator, costs_denominator)
+    left = gains_factor.numerator * (denominator // gains_denominator)
+    right = costs_factor.numerator * (denominator // costs_denominator)
+    return Vector([gain * left - cost * right for gain, cost in zip(
+        gains.numerators[:months], costs.numerators[:months], strict=True)], denominator)
 
 
 class _CaseFlows:
@@ -589,26 +591,34 @@ class _CaseFlows:
         """Per cost post and per gain post, its total over months 1..``months``, risk-adjusted
         and unadjusted: Σ unit × weight_sum over its lines (closed form, see
         :func:`roi.calculation.lines.weight_sum`), no monthly vector."""
-        costs = _post_sums(self.cost_terms, COST_CATEGORIES, months)
-        gains = _post_sums(self.gain_terms, GAIN_CATEGORIES, months)
-        gains_unadjusted = _post_sums(self.gain_unadjusted_terms, GAIN_CATEGORIES, months)
         cost_totals = {}
-        for category, numerator in costs.items():
+        for category, (numerator, _) in _post_sums(self.cost_terms, None, COST_CATEGORIES,
+                                                   months).items():
             total = Fraction(numerator, self.cost_denominator)
             cost_totals[category] = (total, total)
         gain_totals = {
-            category: (Fraction(numerator, self.gain_denominator),
-                       Fraction(gains_unadjusted[category], self.gain_unadjusted_denominator))
-            for category, numerator in gains.items()
+            category: (Fraction(adjusted, self.gain_denominator),
+                       Fraction(unadjusted, self.gain_unadjusted_denominator))
+            for category, (adjusted, unadjusted) in _post_sums(
+                self.gain_terms, self.gain_unadjusted_terms, GAIN_CATEGORIES, months).items()
         }
         return cost_totals, gain_totals
 
 
-def _post_sums(terms: list[Term], categories: Sequence[str], months: int) -> dict[str, int]:
-    sums = dict.fromkeys(categories, 0)
-    for category, start, last, ramp, unit in terms:
-        sums[category] += unit * weight_sum(start, last, ramp, months)
-    return sums
+def _post_sums(terms: list[Term], unadjusted_terms: list[Term] | None,
+               categories: Sequence[str], months: int) -> dict[str, tuple[int, int]]:
+    """Per post, Σ unit × weight_sum of its terms and of the matching ``unadjusted_terms``
+    (the same lines over another denominator; None: only ``terms``, the second sum is 0)."""
+    sums = {category: [0, 0] for category in categories}
+    for index, (category, start, last, ramp, unit) in enumerate(terms):
+        weight = weight_sum(start, last, ramp, months)
+        if weight:
+            post = sums[category]
+            post[0] += unit * weight
+            if unadjusted_terms is not None:
+                post[1] += unadjusted_terms[index][4] * weight
+    return {category: (adjusted, unadjusted) for category, (adjusted, unadjusted)
+            in sums.items()}
 
 
 # --- the engine ---------------------------------------------------------------------------
@@ -724,17 +734,17 @@ def _tornado(cost_totals: dict[str, tuple[Fraction, Fraction]],
             rois.append(None if costs == 0 else (100 * (gains - costs), costs))
         if None in rois:
             low = high = None
-            spread = Fraction(0)
+            spread = (0, 1)
         else:
             low, high = rois
             if high[0] * low[1] < low[0] * high[1]:
                 low, high = high, low
-            spread = Fraction(high[0] * low[1] - low[0] * high[1], high[1] * low[1])
-        bars.append((spread, TornadoBar(
+            spread = (high[0] * low[1] - low[0] * high[1], high[1] * low[1])
+        bars.append((Fraction(*spread), TornadoBar(
             category, kind,
             None if low is None else ratio_to_decimal(*low),
             None if high is None else ratio_to_decimal(*high),
-            to_decimal(spread),
+            ratio_to_decimal(*spread),
         )))
     # Stable sort: equal spreads keep the catalogue order (costs first).
     bars.sort(key=lambda pair: pair[0], reverse=True)
