@@ -365,7 +365,7 @@ class _NetFlows:
     def payback(self, months: int) -> Decimal | None:
         """The payback over months 1..``months``, exact (then to 40 digits)."""
         payback = _payback(self.cumulative[: months + 1], _exact_crossing)
-        return to_decimal(0) if payback == 0 else payback
+        return to_decimal(payback) if isinstance(payback, int) else payback  # 0: never short
 
     def discounted_payback(self, months: int) -> Decimal | None:
         """The payback of the discounted cumulative, at 50 digits (then 40)."""
@@ -469,7 +469,7 @@ class _Series:
                          scaled(total_gains_unadjusted, gains_factor),
                          _NetFlows(net, self.discount_factors))
 
-    def payback(self, months: int) -> Fraction | int | None:
+    def payback(self, months: int) -> Decimal | None:
         """The exact payback over months 1..``months``, extending the flows if they are
         shorter (month values never depend on the horizon)."""
         if months > self.months and self._longer is not None:
@@ -606,7 +606,7 @@ class _CaseFlows:
 
 
 def _post_sums(terms: list[Term], unadjusted_terms: list[Term] | None,
-               categories: Sequence[str], months: int) -> dict[str, tuple[int, int]]:
+               categories: Sequence[str], months: int) -> dict[str, list[int]]:
     """Per post, Σ unit × weight_sum of its terms and of the matching ``unadjusted_terms``
     (the same lines over another denominator; None: only ``terms``, the second sum is 0)."""
     sums = {category: [0, 0] for category in categories}
@@ -617,8 +617,7 @@ def _post_sums(terms: list[Term], unadjusted_terms: list[Term] | None,
             post[0] += unit * weight
             if unadjusted_terms is not None:
                 post[1] += unadjusted_terms[index][4] * weight
-    return {category: (adjusted, unadjusted) for category, (adjusted, unadjusted)
-            in sums.items()}
+    return sums
 
 
 # --- the engine ---------------------------------------------------------------------------

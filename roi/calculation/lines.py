@@ -23,9 +23,9 @@ from roi.calculation.money import ratio_to_decimal
 __all__ = [
     "Line",
     "PostFlows",
+    "Term",
     "Vector",
     "combine",
-    "Term",
     "common_denominator",
     "item_totals",
     "line_of",
@@ -145,7 +145,7 @@ def line_of(item: LineItem, *, gains: bool) -> Line | None:
     if numerator == 0:
         return None
     recurrence = item.recurrence
-    if recurrence not in _RECURRENCES:  # a plain string (or nothing valid: ValueError)
+    if recurrence not in _RECURRENCES:  # neither a member nor its text: ValueError
         recurrence = Recurrence(recurrence)
     ramp = 1
     if recurrence == Recurrence.ONCE:
@@ -187,8 +187,8 @@ def common_denominator(lines: Iterable[Line], *, adjusted: bool) -> int:
     return math.lcm(1, *(line.denominator for line in lines))
 
 
-# (category, start, last, ramp, unit numerator over a common denominator)
-Term = tuple[str, int, "int | None", int, int]
+# A line over a common denominator: (category, start, last, ramp, unit numerator).
+Term = tuple[str, int, int | None, int, int]
 
 
 def unit_terms(lines: Iterable[Line], denominator: int, *, adjusted: bool) -> list[Term]:
