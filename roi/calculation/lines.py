@@ -11,6 +11,7 @@ over a horizon has a closed form (:meth:`Line.weight_sum`), so per-line totals n
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -65,12 +66,8 @@ def combine(terms: Iterable[tuple[int, Vector]]) -> Vector:
 
 
 def prefix_sums(values: Sequence[int]) -> list[int]:
-    sums = [0]
-    running = 0
-    for value in values:
-        running += value
-        sums.append(running)
-    return sums
+    """``[0, v_1, v_1 + v_2, …]``: index m holds the sum of the first m values."""
+    return list(itertools.accumulate(values, initial=0))
 
 
 class PostFlows(NamedTuple):
@@ -214,8 +211,9 @@ def monthly_sums(terms: Iterable[Term], months: int) -> list[int]:
         if last is None or last > months:
             last = months
         full_from = start + ramp - 1  # the first month at full value (k = ramp)
-        for month in range(start, min(full_from - 1, last) + 1):
-            numerators[month - 1] += unit * (month - start + 1)
+        if ramp > 1:
+            for month in range(start, min(full_from - 1, last) + 1):
+                numerators[month - 1] += unit * (month - start + 1)
         if full_from <= last:
             full = unit * ramp
             steps[full_from - 1] += full
