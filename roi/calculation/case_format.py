@@ -277,8 +277,13 @@ def _month_key_problem(key: Any, as_of_month: int | None | _Missing) -> str | No
         return 'month must be a whole number written like "3"'
     # A month beyond the format's horizon cap is after any as_of_month; no need to parse
     # a hostile 5000-digit key to know it.
-    if isinstance(as_of_month, int) and (len(key) > 4 or int(key) > as_of_month):
-        return f"month after as_of_month {as_of_month}"
+    beyond_cap = len(key) > 4 or int(key) > limits.MAX_HORIZON_MONTHS
+    if isinstance(as_of_month, int):
+        if beyond_cap or int(key) > as_of_month:
+            return f"month after as_of_month {as_of_month}"
+    elif beyond_cap:
+        # as_of_month is missing or invalid (reported at its own path): the cap still holds.
+        return f"month must be <= {limits.MAX_HORIZON_MONTHS}"
     return None
 
 

@@ -187,6 +187,18 @@ def test_an_invalid_horizon_still_bounds_as_of_month_by_the_formats_cap():
                                    ("as_of_month", "must be <= 120")]
 
 
+def test_without_as_of_month_the_months_are_still_bounded_by_the_formats_cap():
+    def change(document):
+        del document["as_of_month"]
+        document["costs"][0]["actuals"] = {"9" * 5000: "1", "121": "1", "120": "1"}
+
+    assert errors_of(changed(change)) == [
+        ("costs[0].actuals." + "9" * 50, "month must be <= 120"),
+        ("costs[0].actuals.121", "month must be <= 120"),
+        ("as_of_month", "required when a line has actuals"),
+    ]
+
+
 def test_an_invalid_as_of_month_is_reported_once_not_on_every_actual():
     assert errors_of(changed(_set("as_of_month", 20))) == [
         ("as_of_month", "must be <= horizon_months 12")]
