@@ -330,25 +330,21 @@ def _monthly(closed: int, plan: tuple[Vector, Vector], reforecast: tuple[Vector,
              ) -> tuple[TrackingMonth, ...]:
     """Months 1..H: planned and reforecast costs, gains, net and cumulative net."""
 
-    def series(costs: Vector, gains: Vector):
+    def series(costs: Vector, gains: Vector) -> list[tuple[Decimal, ...]]:
         net = combine(((1, gains), (-1, costs)))
-        cumulative = prefix_sums(net.numerators)
-
-        def at(vector: Vector, month: int, numerator: int | None = None) -> Decimal:
-            value = vector.numerators[month - 1] if numerator is None else numerator
-            return to_decimal(Fraction(value, vector.denominator))
-
+        cumulative = prefix_sums(net.numerators)[1:]  # index 0 would be month 0
         return [
-            (at(costs, month), at(gains, month), at(net, month),
-             at(net, month, cumulative[month]))
-            for month in range(1, len(net.numerators) + 1)
+            tuple(to_decimal(Fraction(numerator, vector.denominator)) for vector, numerator in (
+                (costs, costs.numerators[index]), (gains, gains.numerators[index]),
+                (net, net.numerators[index]), (net, cumulative[index])))
+            for index in range(len(net.numerators))
         ]
 
-    rows = []
-    for month, (planned, forecast) in enumerate(zip(series(*plan), series(*reforecast),
-                                                    strict=True), start=1):
-        rows.append(TrackingMonth(month, month <= closed, *planned, *forecast))
-    return tuple(rows)
+    return tuple(
+        TrackingMonth(month, month <= closed, *planned, *forecast)
+        for month, (planned, forecast) in enumerate(
+            zip(series(*plan), series(*reforecast), strict=True), start=1)
+    )
 
 
 def _warnings(closed: int, plan_costs: Fraction, actual_costs: Fraction, plan_gains: Fraction,
