@@ -2,7 +2,9 @@
 
 ``compute(case)`` follows the ROI method (roi-method.md) to the cent; ``parse_case`` /
 ``case_to_dict`` read and write the ``roi-case/1`` interchange format; ``results_document``
-turns a result into the JSON the command line prints.
+turns a result into the JSON the command line prints. After go-live (method §6),
+``compute(case).tracking`` (or ``compute_tracking``) holds actuals, variance and the reforecast,
+and ``learned_rates`` pools several projects' trackings.
 """
 
 from roi.calculation.case_format import (
@@ -50,46 +52,85 @@ from roi.calculation.model import (
     LineItem,
     Recurrence,
     ScenarioFactors,
+    actuals_of,
 )
 from roi.calculation.money import quantize_money
-from roi.calculation.results import HEADLINE_KEYS, format_2dp, results_document
+from roi.calculation.results import (
+    HEADLINE_KEYS,
+    REFORECAST_KEYS,
+    TRACKING_MONEY_KEYS,
+    format_2dp,
+    results_document,
+    tracking_document,
+)
+from roi.calculation.tracking import (
+    COST_OVERRUN_WARNING_RATIO,
+    GAIN_SHORTFALL_WARNING_RATIO,
+    MIN_CLOSED_MONTHS_TO_LEARN,
+    CostOverrun,
+    GainRealisation,
+    LearnedRates,
+    LineTracking,
+    PostTracking,
+    TrackingMonth,
+    TrackingResult,
+    active_months,
+    compute_tracking,
+    learned_rates,
+)
 
 __all__ = [
     "COST_CATEGORIES",
+    "COST_OVERRUN_WARNING_RATIO",
     "DEFAULT_SCENARIOS",
     "EXTENDED_HORIZON_MONTHS",
     "FORMAT",
     "GAIN_CATEGORIES",
+    "GAIN_SHORTFALL_WARNING_RATIO",
     "HEADLINE_KEYS",
+    "MIN_CLOSED_MONTHS_TO_LEARN",
+    "REFORECAST_KEYS",
     "REVENUE_CATEGORIES",
     "STANDARD_HORIZONS",
+    "TRACKING_MONEY_KEYS",
     "ByYear",
     "Case",
     "CaseFormatError",
     "CaseResult",
     "CaseWarning",
+    "CostOverrun",
+    "GainRealisation",
     "Headline",
     "KpiProgress",
     "KpiValue",
+    "LearnedRates",
     "LineItem",
+    "LineTracking",
     "MonthRow",
     "PostTotal",
+    "PostTracking",
     "Recurrence",
     "ScenarioFactors",
     "ScenarioResult",
     "TornadoBar",
     "Totals",
+    "TrackingMonth",
+    "TrackingResult",
     "Warning",
     "YearRow",
+    "active_months",
+    "actuals_of",
     "cac",
     "case_errors",
     "case_to_dict",
     "case_to_json",
     "compute",
+    "compute_tracking",
     "format_2dp",
     "irr_percent",
     "item_totals",
     "kpi_progress",
+    "learned_rates",
     "ltv",
     "ltv_cac_assessment",
     "ltv_cac_ratio",
@@ -97,4 +138,5 @@ __all__ = [
     "parse_case_json",
     "quantize_money",
     "results_document",
+    "tracking_document",
 ]

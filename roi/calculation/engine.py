@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from roi.calculation import limits
 from roi.calculation.irr import irr_percent
@@ -35,6 +35,9 @@ from roi.calculation.model import (
     ScenarioFactors,
 )
 from roi.calculation.money import quantize_money, to_decimal
+
+if TYPE_CHECKING:
+    from roi.calculation.tracking import TrackingResult
 
 __all__ = [
     "EXTENDED_HORIZON_MONTHS",
@@ -202,6 +205,9 @@ class CaseResult:
     tornado: tuple[TornadoBar, ...]
     warnings: tuple[CaseWarning, ...]
     kpis: tuple[KpiProgress, ...]
+    # Method §6 (after go-live), see roi.calculation.tracking.compute_tracking; None while the
+    # case's as_of_month is None.
+    tracking: TrackingResult | None = None
 
     @property
     def currency(self) -> str:
@@ -443,6 +449,9 @@ def compute(case: Case) -> CaseResult:
     × 1.2); the warnings of §4; the KPIs with their progress. Raises ValueError only on a case
     that breaks the model's invariants (unknown category, horizon out of 1..120, …).
     """
+    # Imported here: the tracking is built on this module (headline_of_flows, CaseWarning).
+    from roi.calculation.tracking import compute_tracking
+
     _check(case)
     horizon = case.horizon_months
     months = max(EXTENDED_HORIZON_MONTHS, horizon)
@@ -487,6 +496,7 @@ def compute(case: Case) -> CaseResult:
         tornado=_tornado(cost_totals, gain_totals),
         warnings=_warnings(case, headline, base, cost_totals),
         kpis=tuple(kpi_progress(kpi) for kpi in case.kpis),
+        tracking=None if case.as_of_month is None else compute_tracking(case),
     )
 
 
