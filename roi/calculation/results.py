@@ -9,10 +9,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from roi.calculation.engine import ByYear, CaseResult, Headline, PostTotal, Totals
+from roi.calculation.engine import ByYear, CaseResult, CaseWarning, Headline, PostTotal, Totals
 from roi.calculation.money import quantize_money
 
-__all__ = ["HEADLINE_KEYS", "format_2dp", "headline_document", "results_document"]
+__all__ = ["HEADLINE_KEYS", "format_2dp", "headline_document", "results_document",
+           "warning_document"]
 
 # The keys the method requires for the headline and for each horizon, in this order.
 HEADLINE_KEYS: tuple[str, ...] = (
@@ -76,6 +77,12 @@ def _param(value: Any) -> str | None:
     return str(value)
 
 
+def warning_document(warning: CaseWarning) -> dict[str, Any]:
+    """A warning as ``{"code", "params"}``, params as strings (Decimals with two decimals)."""
+    return {"code": warning.code,
+            "params": {key: _param(value) for key, value in warning.params.items()}}
+
+
 def results_document(result: CaseResult) -> dict[str, Any]:
     """The JSON-ready results of a computed case.
 
@@ -111,11 +118,7 @@ def results_document(result: CaseResult) -> dict[str, Any]:
          "roi_high": format_2dp(bar.roi_high), "spread": format_2dp(bar.spread)}
         for bar in result.tornado
     ]
-    document["warnings"] = [
-        {"code": warning.code,
-         "params": {key: _param(value) for key, value in warning.params.items()}}
-        for warning in result.warnings
-    ]
+    document["warnings"] = [warning_document(warning) for warning in result.warnings]
     document["kpis"] = [
         {"code": kpi.code, "baseline": _exact(kpi.baseline), "target": _exact(kpi.target),
          "actual": _exact(kpi.actual), "target_change": _exact(kpi.target_change),
