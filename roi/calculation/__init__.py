@@ -2,7 +2,8 @@
 
 ``compute(case)`` follows the ROI method (roi-method.md) to the cent; ``parse_case`` /
 ``case_to_dict`` read and write the ``roi-case/1`` interchange format; ``results_document``
-turns a result into the JSON the command line prints.
+turns a result into the JSON the command line prints; ``compare`` and ``comparison_document``
+compare 2 to 4 options (method §7); ``licence_model`` reads the software post (seed 002).
 """
 
 from roi.calculation.case_format import (
@@ -13,6 +14,12 @@ from roi.calculation.case_format import (
     case_to_json,
     parse_case,
     parse_case_json,
+)
+from roi.calculation.comparison import (
+    Comparison,
+    ComparisonError,
+    compare,
+    comparison_document,
 )
 from roi.calculation.engine import (
     EXTENDED_HORIZON_MONTHS,
@@ -52,6 +59,7 @@ from roi.calculation.model import (
     ScenarioFactors,
 )
 from roi.calculation.money import quantize_money
+from roi.calculation.pricing import licence_model
 from roi.calculation.results import HEADLINE_KEYS, format_2dp, results_document
 
 __all__ = [
@@ -68,6 +76,8 @@ __all__ = [
     "CaseFormatError",
     "CaseResult",
     "CaseWarning",
+    "Comparison",
+    "ComparisonError",
     "Headline",
     "KpiProgress",
     "KpiValue",
@@ -82,6 +92,8 @@ __all__ = [
     "Warning",
     "YearRow",
     "cac",
+    "compare",
+    "comparison_document",
     "case_errors",
     "case_to_dict",
     "case_to_json",
@@ -90,6 +102,7 @@ __all__ = [
     "irr_percent",
     "item_totals",
     "kpi_progress",
+    "licence_model",
     "ltv",
     "ltv_cac_assessment",
     "ltv_cac_ratio",
