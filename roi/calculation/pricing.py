@@ -81,15 +81,14 @@ ACTIVATION_SUBITEM = "software.activation"
 def price_tier(price_per_user_month: Decimal | Fraction) -> PriceTier | None:
     """The tier of a price per user per month (0 is "free"), or None when it lies in none:
     above 0 and below 10, or above 300."""
+    free, *paid = PRICE_TIERS
     if price_per_user_month == 0:
-        return PRICE_TIERS[0]
-    for tier in PRICE_TIERS[1:]:
-        top = tier is PRICE_TIERS[-1]
-        if tier.minimum <= price_per_user_month and (
-            price_per_user_month < tier.maximum or (top and price_per_user_month == tier.maximum)
-        ):
+        return free
+    for tier in paid:
+        if tier.minimum <= price_per_user_month < tier.maximum:
             return tier
-    return None
+    top = paid[-1]
+    return top if price_per_user_month == top.maximum else None
 
 
 @dataclass(frozen=True)
