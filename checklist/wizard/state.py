@@ -21,6 +21,7 @@ WARNING_STEPS = {
     "tco_below_licences": "costs-software",
     "revenue_without_margin": "gains-revenue",
     "horizon_shorter_than_payback": "context",
+    "licence_price_out_of_range": "costs-software",
 }
 
 

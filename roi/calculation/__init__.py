@@ -4,7 +4,8 @@
 ``case_to_dict`` read and write the ``roi-case/1`` interchange format; ``results_document``
 turns a result into the JSON the command line prints. After go-live (method §6),
 ``compute(case).tracking`` (or ``compute_tracking``) holds actuals, variance and the reforecast,
-and ``learned_rates`` pools several projects' trackings.
+and ``learned_rates`` pools several projects' trackings; ``compare`` and ``comparison_document``
+compare 2 to 4 options (method §7); ``licence_model`` reads the software post (seed 002).
 """
 
 from roi.calculation.case_format import (
@@ -15,6 +16,12 @@ from roi.calculation.case_format import (
     case_to_json,
     parse_case,
     parse_case_json,
+)
+from roi.calculation.comparison import (
+    Comparison,
+    ComparisonError,
+    compare,
+    comparison_document,
 )
 from roi.calculation.engine import (
     EXTENDED_HORIZON_MONTHS,
@@ -55,6 +62,7 @@ from roi.calculation.model import (
     actuals_of,
 )
 from roi.calculation.money import quantize_money
+from roi.calculation.pricing import licence_model
 from roi.calculation.results import (
     HEADLINE_KEYS,
     REFORECAST_KEYS,
@@ -62,6 +70,7 @@ from roi.calculation.results import (
     format_2dp,
     results_document,
     tracking_document,
+    warning_document,
 )
 from roi.calculation.tracking import (
     COST_OVERRUN_WARNING_RATIO,
@@ -100,6 +109,8 @@ __all__ = [
     "CaseWarning",
     "CostOverrun",
     "GainRealisation",
+    "Comparison",
+    "ComparisonError",
     "Headline",
     "KpiProgress",
     "KpiValue",
@@ -121,6 +132,9 @@ __all__ = [
     "active_months",
     "actuals_of",
     "cac",
+    "compare",
+    "comparison_document",
+    "warning_document",
     "case_errors",
     "case_to_dict",
     "case_to_json",
@@ -131,6 +145,7 @@ __all__ = [
     "item_totals",
     "kpi_progress",
     "learned_rates",
+    "licence_model",
     "ltv",
     "ltv_cac_assessment",
     "ltv_cac_ratio",

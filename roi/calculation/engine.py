@@ -35,6 +35,7 @@ from roi.calculation.model import (
     ScenarioFactors,
 )
 from roi.calculation.money import quantize_money, to_decimal
+from roi.calculation.pricing import licence_price_warnings
 
 if TYPE_CHECKING:
     from roi.calculation.tracking import TrackingResult
@@ -571,4 +572,6 @@ def _warnings(case: Case, headline: Headline, base: _Series,
             "payback_months": _as_decimal(base.payback(extended)),
             "checked_horizon_months": extended,
         }))
+    # Seed 002: a per-user licence price outside 10–300 a month is usually an entry mistake.
+    warnings.extend(CaseWarning(code, params) for code, params in licence_price_warnings(case))
     return tuple(warnings)

@@ -21,6 +21,7 @@ __all__ = [
     "headline_document",
     "results_document",
     "tracking_document",
+    "warning_document",
 ]
 
 # The keys the method requires for the headline and for each horizon, in this order.
@@ -100,12 +101,10 @@ def _param(value: Any) -> str | None:
     return str(value)
 
 
-def _warnings(warnings: tuple[CaseWarning, ...]) -> list[dict[str, Any]]:
-    return [
-        {"code": warning.code,
-         "params": {key: _param(value) for key, value in warning.params.items()}}
-        for warning in warnings
-    ]
+def warning_document(warning: CaseWarning) -> dict[str, Any]:
+    """A warning as ``{"code", "params"}``, params as strings (Decimals with two decimals)."""
+    return {"code": warning.code,
+            "params": {key: _param(value) for key, value in warning.params.items()}}
 
 
 def _tracked_posts(posts: tuple[PostTracking, ...], *, gains: bool) -> list[dict[str, Any]]:
@@ -153,7 +152,7 @@ def tracking_document(tracking: TrackingResult | None) -> dict[str, Any] | None:
          "reforecast_cumulative": format_2dp(row.reforecast_cumulative)}
         for row in tracking.monthly
     ]
-    document["warnings"] = _warnings(tracking.warnings)
+    document["warnings"] = [warning_document(w) for w in tracking.warnings]
     return document
 
 
@@ -193,7 +192,7 @@ def results_document(result: CaseResult) -> dict[str, Any]:
          "roi_high": format_2dp(bar.roi_high), "spread": format_2dp(bar.spread)}
         for bar in result.tornado
     ]
-    document["warnings"] = _warnings(result.warnings)
+    document["warnings"] = [warning_document(warning) for warning in result.warnings]
     document["kpis"] = [
         {"code": kpi.code, "baseline": _exact(kpi.baseline), "target": _exact(kpi.target),
          "actual": _exact(kpi.actual), "target_change": _exact(kpi.target_change),

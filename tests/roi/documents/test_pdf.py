@@ -555,6 +555,11 @@ def test_every_engine_warning_has_its_own_sentence():
         CaseWarning("horizon_shorter_than_payback", {"horizon_months": 6,
                                                      "payback_months": None,
                                                      "checked_horizon_months": 120}),
+        CaseWarning("licence_price_out_of_range", {"line_index": 0, "label": "Licences",
+                                                   "price_per_user_month": Decimal("1200.5"),
+                                                   "users": Decimal(25),
+                                                   "minimum": Decimal(10),
+                                                   "maximum": Decimal(300)}),
     ]
     with override("fr"):
         texts = [warning_text(w) for w in warnings]
@@ -562,3 +567,7 @@ def test_every_engine_warning_has_its_own_sentence():
                                                                        strict=True))
     assert len(set(texts)) == len(texts)
     assert "1,25" in texts[1]
+    assert "« Licences » revient à 1\u202f200,50 par utilisateur et par mois" in texts[5]
+    with override("en"):
+        assert "“Licences” comes to 1,200.50 per user per month" in warning_text(
+            warnings[5])
