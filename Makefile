@@ -65,6 +65,7 @@ test: install
 
 lint: install
 	@$(PYTHON) -m ruff check .
+	@.venv/bin/lint-imports --no-cache
 
 deploy-check: install
 	@DEBUG=0 SECRET_KEY=ci-deploy-check-$$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n') \

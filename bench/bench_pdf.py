@@ -3,7 +3,7 @@
 On an Apogea-like project of 40 lines (the seed's 9 lines plus 31 more spread over the posts,
 with sub-items, assumptions, checklist answers, benefits and KPIs):
 
-- first render: :func:`roi.pdf.render_dossier` with the cache cleared (queries, engine, one
+- first render: :func:`roi.dossier.render_dossier` with the cache cleared (queries, engine, one
   engine run per line for the line totals, charts, template, WeasyPrint, cache write);
 - WeasyPrint alone: ``weasyprint.HTML(string=html).write_pdf()`` on the very same HTML;
 - overhead = first render / WeasyPrint alone − 1 (target <= 30 %);
@@ -37,13 +37,14 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import transaction  # noqa: E402
+from django.template.loader import render_to_string  # noqa: E402
 from django.test import Client as TestClient  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils.translation import override  # noqa: E402
 
-from checklist.catalogue import catalogue_load  # noqa: E402
-from checklist.models import SubItem  # noqa: E402
-from roi import pdf  # noqa: E402
+from checklist.catalogue.loader import catalogue_load  # noqa: E402
+from checklist.catalogue.models import SubItem  # noqa: E402
+from roi.documents import dossier  # noqa: E402
 from roi.models import (  # noqa: E402
     ChecklistAnswer,
     Client,
@@ -138,13 +139,13 @@ def run(render_runs: int = RENDER_RUNS, download_runs: int = DOWNLOAD_RUNS) -> d
             figures["lines"] = project.line_items.count()
             # Warm-up: imports, fonts, template loading (a long-running server has them).
             cache.clear()
-            content = pdf.render_dossier(project)
+            content = dossier.render_dossier(project)
             with override(project.language):
-                html = pdf._render_dossier_html(pdf.dossier_context(project))
+                html = render_to_string("pdf/dossier.html", dossier.dossier_context(project))
             figures["pages"] = len(weasyprint.HTML(string=html).render().pages)
             figures["size_kb"] = len(content) / 1024
 
-            figures["first_ms"] = _median_ms(lambda: pdf.render_dossier(project), render_runs,
+            figures["first_ms"] = _median_ms(lambda: dossier.render_dossier(project), render_runs,
                                              before=cache.clear)
             figures["weasyprint_ms"] = _median_ms(
                 lambda: weasyprint.HTML(string=html).write_pdf(), render_runs)

@@ -29,7 +29,7 @@ django.setup()
 
 from bench_calculation import build_case  # noqa: E402
 
-from roi.xlsx import build_workbook  # noqa: E402
+from roi.documents.workbook import build_workbook  # noqa: E402
 
 RUNS = 10
 BUDGET_MS = 1500.0

@@ -2,8 +2,8 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from checklist.catalogue import catalogue_copy
-from checklist.models import CatalogueVersion, KpiDefinition, Post, SubItem
+from checklist.catalogue.loader import catalogue_copy
+from checklist.catalogue.models import CatalogueVersion, KpiDefinition, Post, SubItem
 
 
 class SubItemInline(admin.TabularInline):

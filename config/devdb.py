@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import psycopg
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DB_NAME = "roi"
 DB_USER = "roi"
@@ -145,8 +147,6 @@ def stop(datadir: Path, user: pwd.struct_passwd | None) -> None:
 
 
 def ensure_database(port: int) -> None:
-    import psycopg
-
     deadline = time.monotonic() + 30
     while True:
         try:

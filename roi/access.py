@@ -18,7 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
-from roi.models import Client, Membership, RoiProject, Role
+from roi.projects.models import RoiProject
+from roi.tenancy.models import Client, Membership, Role
 
 
 class Action(str, Enum):

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from roi.models import Client, Invitation, LineItem, Membership, RoiProject
+from roi.projects.models import LineItem, RoiProject
+from roi.tenancy.models import Client, Invitation, Membership
 
 
 class MembershipInline(admin.TabularInline):

@@ -11,8 +11,10 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from checklist.models import CatalogueVersion
-from roi.models import Client, LineItem, Membership, RoiProject, Role
+from checklist.catalogue.models import CatalogueVersion, SubItem
+from roi.projects.models import LineItem, RoiProject
+from roi.projects.services import project_refresh_figures
+from roi.tenancy.models import Client, Membership, Role
 
 DEMO_PASSWORD = "demo-roi-2026"
 DEMO_USERS = [
@@ -83,8 +85,6 @@ def demo_load() -> list[tuple[str, str]]:
     if created:
         subitems = {}
         if catalogue is not None:
-            from checklist.models import SubItem
-
             subitems = {s.code: s for s in SubItem.objects.filter(post__catalogue=catalogue)}
         LineItem.objects.bulk_create(
             LineItem(project=apogea, kind=kind, category=category, label=label,
@@ -115,8 +115,6 @@ def demo_load() -> list[tuple[str, str]]:
             LineItem(project=junto, kind="gain", category="productivity", position=3,
                      label="Productivité", amount=Decimal("20000"), recurrence="yearly"),
         ])
-    from roi.services import project_refresh_figures
-
     for project in RoiProject.objects.filter(client__in=clients.values(), roi_percent__isnull=True):
         project_refresh_figures(project)
     return [(email, DEMO_PASSWORD) for email, *_ in DEMO_USERS]

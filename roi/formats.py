@@ -1,11 +1,22 @@
-"""Parsing and display of numbers the French way (``12 000,50 €``), English accepted too."""
+"""Numbers the way a French CFO reads them (``45 000,00 €``, ``22,22 %``, ``9,00 mois``),
+English available: the one formatter of the pages, the charts, the PDFs and the workbook, and
+the one parser of what people type (``12 000,50``, ``12000.50``, ``12 000 €``)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
 from roi.calculation.limits import MAX_AMOUNT
+
+
+def active_language() -> str:
+    """The two-letter code of the active language (``fr`` outside a request)."""
+    return (get_language() or "fr")[:2]
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 _CURRENCY = re.compile(r"(€|\$|£|eur|euros?|usd|gbp|chf|%)", re.IGNORECASE)
@@ -28,9 +39,7 @@ def parse_decimal(text: str | None, *, lang: str | None = None) -> Decimal | Non
     if not cleaned:
         return None
     if lang is None:
-        from django.utils.translation import get_language
-
-        lang = (get_language() or "fr")[:2]
+        lang = active_language()
     if lang == "en" and _EN_THOUSANDS.fullmatch(cleaned):
         cleaned = cleaned.replace(",", "")
     elif lang != "en" and _FR_THOUSANDS.fullmatch(cleaned):
@@ -90,6 +99,26 @@ def format_money(value: Decimal, currency: str = "EUR", places: int = 2, *,
     return f"{digits.replace('-', MINUS)}{NBSP}{symbol}"
 
 
+def format_money_compact(value: Decimal, currency: str = "EUR", *, lang: str = "fr",
+                         places: int = 0, divisor: Decimal = Decimal(1), suffix: str = "") -> str:
+    """An amount for a chart's axis or label: ``−30 k€``, ``12 000 €`` (fr); ``−€30k``,
+    ``€12,000`` (en). ``divisor`` and ``suffix`` give thousands (1000, "k") or millions
+    (10^6, "M"); the spaces and signs are those of :func:`format_money`."""
+    scaled = Decimal(value) / divisor
+    if not scaled:
+        suffix, places = "", 0
+    digits = format_decimal(abs(scaled), places, lang=lang)
+    negative = scaled.quantize(Decimal(1).scaleb(-places)) < 0
+    symbol = currency_symbol(currency)
+    if lang == "en":
+        unit = f"{symbol}{digits}{suffix}" if symbol in CURRENCY_SYMBOLS.values() else (
+            f"{digits}{suffix}{NBSP}{symbol}")
+        return f"-{unit}" if negative else unit
+    unit = (f"{digits}{NBSP}{suffix}{symbol}" if symbol in CURRENCY_SYMBOLS.values()
+            else f"{digits}{NBSP}{suffix}{NBSP if suffix else ''}{symbol}")
+    return f"{MINUS}{unit}" if negative else unit
+
+
 def format_percent(value: Decimal, places: int = 2, *, lang: str = "fr") -> str:
     """``22,22 %`` (fr) or ``22.22%`` (en)."""
     digits = format_decimal(Decimal(value), places, lang=lang)
@@ -101,3 +130,43 @@ def format_input(value: Decimal | None) -> str:
     if value is None:
         return ""
     return format(Decimal(value).normalize(), "f")
+
+
+def localized_input(value: Decimal | None) -> str:
+    """A value shown back in an input: ``12000,5`` in French, ``12000.5`` in English."""
+    text = format_input(value)
+    return text.replace(".", ",") if active_language() == "fr" else text
+
+
+NA = "n/a"
+
+
+@dataclass(frozen=True)
+class Formatter:
+    """Display strings in one language and currency: ``45 000,00 €``, ``22,22 %``,
+    ``9,00 mois``; undefined figures (None) read ``n/a`` (a payback: "non atteint")."""
+
+    lang: str = "fr"
+    currency: str = "EUR"
+
+    def number(self, value: Decimal | None, places: int = 2) -> str:
+        return NA if value is None else format_decimal(value, places, lang=self.lang)
+
+    def money(self, value: Decimal | None, places: int = 2) -> str:
+        return NA if value is None else format_money(value, self.currency, places,
+                                                     lang=self.lang)
+
+    def percent(self, value: Decimal | None, places: int = 2) -> str:
+        return NA if value is None else format_percent(value, places, lang=self.lang)
+
+    def months(self, value: Decimal | None) -> str:
+        if value is None:
+            return _("non atteint")
+        return _("%(months)s mois") % {"months": format_decimal(value, 2, lang=self.lang)}
+
+    def rate(self, value: Decimal | None) -> str:
+        """A fraction as a percentage: 0.08 -> ``8,00 %``."""
+        return NA if value is None else self.percent(Decimal(value) * 100)
+
+    def factor(self, value: Decimal) -> str:
+        return f"×{NBSP}{format_decimal(value, 2, lang=self.lang)}"

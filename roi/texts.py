@@ -51,4 +51,12 @@ def warning_text(warning: CaseWarning) -> str:
         return _("L’investissement n’est pas remboursé sur l’horizon de %(h)s mois, ni même "
                  "sur %(x)s mois.") % {"h": params.get("horizon_months"),
                                         "x": params.get("checked_horizon_months")}
+    if warning.code == "licence_price_out_of_range":
+        return _("La ligne « %(label)s » revient à %(price)s par utilisateur et par mois, hors "
+                 "de la fourchette habituelle des CRM (%(min)s à %(max)s par utilisateur et par "
+                 "mois). Vérifiez que le montant est un prix par utilisateur, que la quantité "
+                 "est le nombre d’utilisateurs et que la récurrence (mensuelle ou annuelle) est "
+                 "la bonne.") % {
+            "label": params.get("label", ""), "price": _num(params.get("price_per_user_month", 0)),
+            "min": _num(params.get("minimum", 10), 0), "max": _num(params.get("maximum", 300), 0)}
     return warning.code

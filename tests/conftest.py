@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 
-from roi.models import Client, LineItem, Membership, RoiProject, Role
+from roi.projects.models import LineItem, RoiProject
+from roi.projects.services import project_refresh_figures
+from roi.tenancy.models import Client, Membership, Role
 
 PASSWORD = "correct-horse-battery-staple-42"
 
@@ -17,6 +19,19 @@ PASSWORD = "correct-horse-battery-staple-42"
 def fast_password_hashing(settings):
     # The production hasher is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Do something (a request, a service call) and then what it asked to do once its
+    transaction commits (emails, rendering), as production does: the tests run inside a
+    transaction that never commits."""
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run
 
 
 @dataclass
@@ -73,8 +88,6 @@ def apogea(world) -> RoiProject:
         ("gain", "retention", "9000", "yearly"),
     ]:
         add_line(world.project, kind, category, amount, recurrence)
-    from roi.services import project_refresh_figures
-
     project_refresh_figures(world.project)
     return world.project
 

@@ -18,7 +18,13 @@ Bounds (shared with the database models through :mod:`roi.calculation.limits`):
 - lists: at most 2000 items (costs, gains), 100 qualitative benefits, 10 scenarios, 50 KPIs;
 - ``scenarios``: ``{code, gains_factor, costs_factor}``, factors in (0, 10], codes unique;
   omitted = the product's defaults (:data:`DEFAULT_SCENARIOS`);
-- ``kpis``: ``{code, baseline, target, actual}``, values null or |value| <= 10^12, codes unique.
+- ``kpis``: ``{code, baseline, target, actual}``, values null or |value| <= 10^12, codes unique;
+- tracking (method §6): ``as_of_month`` null (not followed yet) or an integer
+  0..horizon_months, required as soon as a line carries actuals; ``actuals`` on any cost or
+  gain line: null or an object ``{"month": amount}`` whose keys are month numbers written
+  ``"1"``..``"A"`` (no sign, no leading zero: ``"01"`` would be a second spelling of month 1)
+  and whose values are decimals 0..10^19 (the largest monthly value of a line), at most 120
+  months.
 """
 
 from __future__ import annotations
@@ -73,17 +79,22 @@ _PLACES = Decimal(1).scaleb(-MAX_DECIMAL_PLACES)
 _WIDE = Context(prec=80)  # quantizing a bounded value to 12 places never overflows it
 
 _TOP_KEYS = (
-    "format", "name", "currency", "horizon_months", "discount_rate", "costs", "gains",
-    "qualitative_benefits", "scenarios", "kpis",
+    "format", "name", "currency", "horizon_months", "discount_rate", "as_of_month", "costs",
+    "gains", "qualitative_benefits", "scenarios", "kpis",
 )
 _ITEM_KEYS = (
     "category", "label", "amount", "quantity", "recurrence", "start_month", "end_month",
-    "assumption", "subitem",
+    "assumption", "subitem", "actuals",
 )
 _GAIN_ONLY_KEYS = ("ramp_up_months", "confidence", "margin")
 _SCENARIO_KEYS = ("code", "gains_factor", "costs_factor")
 _KPI_KEYS = ("code", "baseline", "target", "actual")
 _RECURRENCES = tuple(recurrence.value for recurrence in Recurrence)
+# Month keys of ``actuals``: the canonical spelling is digits without a leading zero.
+_MONTH_KEY = re.compile(r"[1-9][0-9]*")
+_ZERO_MONTH_KEY = re.compile(r"0+|-[0-9]+")
+_PADDED_MONTH_KEY = re.compile(r"0+[1-9][0-9]*")
+MAX_ACTUAL_MONTHS = limits.MAX_HORIZON_MONTHS  # actuals only exist for closed months 1..A <= H
 
 
 class CaseFormatError(ValueError):
@@ -110,6 +121,10 @@ class _Reader:
 
     def __init__(self) -> None:
         self.errors: list[tuple[str, str]] = []
+        # Tracking (method §6): as_of_month as read (_MISSING when absent or null, None when
+        # invalid), and whether some line carries actuals (then as_of_month is required).
+        self.as_of_month: int | None | _Missing = _MISSING
+        self.has_actuals = False
 
     def error(self, path: str, message: str) -> None:
         self.errors.append((path, message))
@@ -225,6 +240,79 @@ _FRACTION = _between(Decimal(0), Decimal(1), exclusive_minimum=True)
 _RATE = _between(limits.MIN_DISCOUNT_RATE, limits.MAX_DISCOUNT_RATE)
 _FACTOR = _between(Decimal(0), MAX_SCENARIO_FACTOR, exclusive_minimum=True)
 _KPI = _between(-MAX_KPI_VALUE, MAX_KPI_VALUE)
+_ACTUAL = _between(Decimal(0), limits.MAX_ACTUAL)
+
+
+def _as_of_month(reader: _Reader, document: dict, horizon: int | None) -> int | None | _Missing:
+    """Top-level ``as_of_month``: _MISSING when absent or null, None when invalid."""
+    value = document.get("as_of_month")
+    if value is None:
+        return _MISSING
+    if isinstance(value, bool) or not isinstance(value, int):
+        reader.error("as_of_month", "must be an integer")
+        return None
+    if value < 0:
+        reader.error("as_of_month", "must be >= 0")
+        return None
+    if horizon is None:
+        # The horizon itself is missing or invalid (already reported): check the format's cap.
+        if value > limits.MAX_HORIZON_MONTHS:
+            reader.error("as_of_month", f"must be <= {limits.MAX_HORIZON_MONTHS}")
+            return None
+    elif value > horizon:
+        reader.error("as_of_month", f"must be <= horizon_months {horizon}")
+        return None
+    return value
+
+
+def _month_key_problem(key: Any, as_of_month: int | None | _Missing) -> str | None:
+    """The rule a key of ``actuals`` breaks, or None for a month of 1..as_of_month."""
+    if not isinstance(key, str):
+        return 'month must be a whole number written like "3"'
+    if _ZERO_MONTH_KEY.fullmatch(key):
+        return "month must be >= 1"
+    if _PADDED_MONTH_KEY.fullmatch(key):
+        return 'month must be written without leading zeros, like "3"'
+    if not _MONTH_KEY.fullmatch(key):
+        return 'month must be a whole number written like "3"'
+    # A month beyond the format's horizon cap is after any as_of_month; no need to parse
+    # a hostile 5000-digit key to know it.
+    beyond_cap = len(key) > 4 or int(key) > limits.MAX_HORIZON_MONTHS
+    if isinstance(as_of_month, int):
+        if beyond_cap or int(key) > as_of_month:
+            return f"month after as_of_month {as_of_month}"
+    elif beyond_cap:
+        # as_of_month is missing or invalid (reported at its own path): the cap still holds.
+        return f"month must be <= {limits.MAX_HORIZON_MONTHS}"
+    return None
+
+
+def _actuals(reader: _Reader, value: Any, path: str) -> tuple[tuple[int, Decimal], ...] | None:
+    """A line's ``actuals`` object ``{"month": amount}`` as sorted ``(month, amount)`` pairs."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        reader.error(path, "must be an object")
+        return None
+    if len(value) > MAX_ACTUAL_MONTHS:
+        reader.error(path, f"must have at most {MAX_ACTUAL_MONTHS} months")
+        return None
+    if value:
+        reader.has_actuals = True
+    before = len(reader.errors)
+    pairs = []
+    for key, amount in value.items():
+        where = _join(path, str(key)[:50])
+        problem = _month_key_problem(key, reader.as_of_month)
+        if problem is not None:
+            reader.error(where, problem)
+            continue
+        number = reader.decimal(amount, where, _ACTUAL)
+        if number is not None:
+            pairs.append((int(key), number))
+    if len(reader.errors) != before:
+        return None
+    return tuple(sorted(pairs))
 
 
 def _line_item(reader: _Reader, value: Any, path: str, *, gain: bool) -> LineItem | None:
@@ -291,6 +379,8 @@ def _line_item(reader: _Reader, value: Any, path: str, *, gain: bool) -> LineIte
             margin = None
         else:
             margin = reader.decimal(margin, _join(path, "margin"), _FRACTION)
+    actuals = get("actuals")
+    actuals = () if actuals is _MISSING else _actuals(reader, actuals, _join(path, "actuals"))
 
     if len(reader.errors) != before:
         return None
@@ -298,7 +388,7 @@ def _line_item(reader: _Reader, value: Any, path: str, *, gain: bool) -> LineIte
         category=category, label=label, amount=amount, recurrence=Recurrence(recurrence),
         quantity=quantity, start_month=start_month, end_month=end_month,
         ramp_up_months=ramp_up_months, confidence=confidence, margin=margin,
-        assumption=assumption, subitem=subitem,
+        assumption=assumption, subitem=subitem, actuals=actuals,
     )
 
 
@@ -422,9 +512,13 @@ def _parse(data: Any) -> Case:
     discount_rate = Decimal(0)
     if "discount_rate" in document:
         discount_rate = reader.decimal(document["discount_rate"], "discount_rate", _RATE)
+    # Read before the lines: their actuals are checked against it.
+    reader.as_of_month = _as_of_month(reader, document, horizon)
 
     costs = _items(reader, document, "costs", gain=False)
     gains = _items(reader, document, "gains", gain=True)
+    if reader.has_actuals and reader.as_of_month is _MISSING:
+        reader.error("as_of_month", "required when a line has actuals")
     benefits = _benefits(reader, document.get("qualitative_benefits", []))
     scenarios = DEFAULT_SCENARIOS
     if "scenarios" in document:
@@ -436,7 +530,7 @@ def _parse(data: Any) -> Case:
     return Case(
         horizon_months=horizon, costs=costs, gains=gains, name=name, currency=currency,
         discount_rate=discount_rate, qualitative_benefits=benefits, scenarios=scenarios,
-        kpis=kpis,
+        kpis=kpis, as_of_month=None if reader.as_of_month is _MISSING else reader.as_of_month,
     )
 
 
@@ -532,18 +626,26 @@ def _item_to_dict(item: LineItem, *, gain: bool) -> dict:
             data["margin"] = gain_fields["margin"]
     data["assumption"] = item.assumption
     data["subitem"] = item.subitem
+    if item.actuals:
+        # Only when present, so that the export of a plan is unchanged (method §6).
+        data["actuals"] = {str(month): _decimal_text(amount) for month, amount in item.actuals}
     return data
 
 
 def case_to_dict(case: Case) -> dict:
     """The ``roi-case/1`` document of ``case``; amounts as exact decimal strings, so that
-    ``parse_case(case_to_dict(case)) == case``."""
-    return {
+    ``parse_case(case_to_dict(case)) == case``. ``as_of_month`` and ``actuals`` are written only
+    when the case is tracked, so that a plan's document is the same as before method §6."""
+    document = {
         "format": FORMAT,
         "name": case.name,
         "currency": case.currency,
         "horizon_months": case.horizon_months,
         "discount_rate": _decimal_text(case.discount_rate),
+    }
+    if case.as_of_month is not None:
+        document["as_of_month"] = case.as_of_month
+    return document | {
         "costs": [_item_to_dict(item, gain=False) for item in case.costs],
         "gains": [_item_to_dict(item, gain=True) for item in case.gains],
         "qualitative_benefits": list(case.qualitative_benefits),

@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from roi.calculation import limits
 from roi.calculation.irr import irr_percent
@@ -50,6 +50,10 @@ from roi.calculation.model import (
     ScenarioFactors,
 )
 from roi.calculation.money import exact_quotients, quantize_money, ratio_to_decimal, to_decimal
+from roi.calculation.pricing import licence_price_warnings
+
+if TYPE_CHECKING:
+    from roi.calculation.tracking import TrackingResult
 
 __all__ = [
     "EXTENDED_HORIZON_MONTHS",
@@ -219,6 +223,9 @@ class CaseResult:
     tornado: tuple[TornadoBar, ...]
     warnings: tuple[CaseWarning, ...]
     kpis: tuple[KpiProgress, ...]
+    # Method §6 (after go-live), see roi.calculation.tracking.compute_tracking; None while the
+    # case's as_of_month is None.
+    tracking: TrackingResult | None = None
 
     @property
     def currency(self) -> str:
@@ -657,6 +664,9 @@ def compute(case: Case) -> CaseResult:
     × 1.2); the warnings of §4; the KPIs with their progress. Raises ValueError only on a case
     that breaks the model's invariants (unknown category, horizon out of 1..120, …).
     """
+    # Imported here: the tracking is built on this module (headline_of_flows, CaseWarning).
+    from roi.calculation.tracking import compute_tracking
+
     _check(case)
     horizon = case.horizon_months
     cost_lines = lines_of(case.costs, COST_CATEGORIES, gains=False)
@@ -700,6 +710,7 @@ def compute(case: Case) -> CaseResult:
         tornado=_tornado(cost_totals, gain_totals),
         warnings=_warnings(case, headline, base, cost_totals),
         kpis=tuple(kpi_progress(kpi) for kpi in case.kpis),
+        tracking=None if case.as_of_month is None else compute_tracking(case),
     )
 
 
@@ -776,4 +787,6 @@ def _warnings(case: Case, headline: Headline, base: _Series,
             "payback_months": _as_decimal(base.payback(extended)),
             "checked_horizon_months": extended,
         }))
+    # Seed 002: a per-user licence price outside 10–300 a month is usually an entry mistake.
+    warnings.extend(CaseWarning(code, params) for code, params in licence_price_warnings(case))
     return tuple(warnings)

@@ -15,3 +15,6 @@ MIN_DISCOUNT_RATE = Decimal("0")
 MAX_DISCOUNT_RATE = Decimal("1")  # 100 % a year
 MAX_LABEL_LENGTH = 200
 MAX_ITEMS_PER_LIST = 2000
+# A line's actual of one month (method §6) is a whole monthly value, so it is bounded by the
+# largest monthly value a line can have: amount × quantity (10^19).
+MAX_ACTUAL = MAX_AMOUNT * MAX_QUANTITY

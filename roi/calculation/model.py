@@ -7,6 +7,7 @@ counted from 1 (month 1 is the first month of the project), rates as fractions (
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -21,6 +22,7 @@ __all__ = [
     "LineItem",
     "Recurrence",
     "ScenarioFactors",
+    "actuals_of",
 ]
 
 
@@ -73,6 +75,12 @@ class LineItem:
       the unadjusted gain too (it converts revenue into profit; it is not a risk adjustment).
     - ``assumption`` (free text, why this figure) and ``subitem`` (the checklist sub-item code)
       are carried along for the dossier; they do not change any figure.
+    - ``actuals`` (method §6, after go-live): what was really spent or gained, as
+      ``(month, amount)`` pairs sorted by month, one pair per month at most; the amount is the
+      line's whole value of that month in the case's currency (no quantity, confidence, ramp-up
+      or margin applied). A mapping ``{month: amount}`` or unsorted pairs are accepted and
+      stored in that canonical form, so that two lines with the same actuals are equal.
+      Only the months up to the case's ``as_of_month`` may carry one.
     """
 
     category: str
@@ -87,6 +95,32 @@ class LineItem:
     margin: Decimal | None = None
     assumption: str = ""
     subitem: str | None = None
+    actuals: tuple[tuple[int, Decimal], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.actuals:
+            # Frozen: the canonical (sorted, hashable) form is set once, here.
+            object.__setattr__(self, "actuals", actuals_of(self.actuals))
+
+    @property
+    def actuals_by_month(self) -> dict[int, Decimal]:
+        """``actuals`` as a ``{month: amount}`` dict."""
+        return dict(self.actuals)
+
+
+def actuals_of(
+    actuals: Mapping[int, Decimal] | Iterable[tuple[int, Decimal]],
+) -> tuple[tuple[int, Decimal], ...]:
+    """The canonical form of a line's actuals: ``(month, amount)`` pairs sorted by month.
+
+    Raises ValueError when a month appears twice (which amount would count?).
+    """
+    pairs = tuple(actuals.items()) if isinstance(actuals, Mapping) else tuple(actuals)
+    ordered = tuple(sorted(pairs, key=lambda pair: pair[0]))
+    months = [month for month, _ in ordered]
+    if len(set(months)) != len(months):
+        raise ValueError("a month appears twice in the actuals")
+    return ordered
 
 
 @dataclass(frozen=True)
@@ -126,7 +160,11 @@ class KpiValue:
 @dataclass(frozen=True)
 class Case:
     """A whole business case: ``horizon_months`` H >= 1, cost and gain line items, the annual
-    ``discount_rate`` r (0.10 = 10 % a year) and what is shown next to the figures."""
+    ``discount_rate`` r (0.10 = 10 % a year) and what is shown next to the figures.
+
+    ``as_of_month`` A (method §6): None while the case is a plan; once the project is followed
+    after go-live, 0 <= A <= H and months 1..A are closed (their actuals are in the lines).
+    """
 
     horizon_months: int
     costs: tuple[LineItem, ...]
@@ -137,3 +175,4 @@ class Case:
     qualitative_benefits: tuple[str, ...] = ()
     scenarios: tuple[ScenarioFactors, ...] = DEFAULT_SCENARIOS
     kpis: tuple[KpiValue, ...] = ()
+    as_of_month: int | None = None

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.management import call_command
 from django.urls import reverse
 
-from checklist.models import CatalogueVersion, SubItem
+from checklist.catalogue.models import CatalogueVersion, SubItem
 from roi.models import LineItem
 
 

@@ -7,8 +7,8 @@ import json
 import pytest
 from django.core.management import call_command
 
-from checklist.catalogue import CATALOGUE_FILE, catalogue_copy
-from checklist.models import CatalogueVersion, KpiDefinition, Post, SubItem
+from checklist.catalogue.loader import CATALOGUE_FILE, catalogue_copy
+from checklist.catalogue.models import CatalogueVersion, KpiDefinition, Post, SubItem
 from roi.calculation import COST_CATEGORIES, GAIN_CATEGORIES
 
 # Seed 000's tables: sub-items per post (the software post has one more: the base licence).

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from checklist.models import CatalogueVersion, SubItem
+from checklist.catalogue.models import CatalogueVersion, SubItem
 from roi.models import AnswerStatus, ChecklistAnswer, LineItem, RoiProject
 from tests.conftest import add_line
 

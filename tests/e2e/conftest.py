@@ -52,7 +52,7 @@ def e2e_world(transactional_db, world):
     catalogue loaded and the project's lines empty."""
     from django.core.management import call_command
 
-    from checklist.models import CatalogueVersion
+    from checklist.catalogue.models import CatalogueVersion
 
     call_command("load_catalogue", verbosity=0)
     world.project.catalogue = CatalogueVersion.current()

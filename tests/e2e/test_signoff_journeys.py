@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from roi.models import Client, Membership, ProjectVersion, RoiProject
-from roi.services import project_refresh_figures
+from roi.projects.services import project_refresh_figures
 from tests.conftest import PASSWORD, add_line
 from tests.e2e.conftest import login, shot
 

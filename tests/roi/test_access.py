@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from roi.access import ROLE_ACTIONS, Action
 from roi.models import Invitation, Role
 from tests.checklist.matrix import MATRIX as CHECKLIST_MATRIX
-from tests.roi.documents_matrix import MATRIX as DOCUMENTS_MATRIX
+from tests.roi.documents.matrix import MATRIX as DOCUMENTS_MATRIX
 
 # url name -> (kwarg kind, method, action needed, POST data); the kind may be a function
 # of the target project that returns the URL (for URLs that need a line, a step…).
@@ -41,15 +41,15 @@ MATRIX = {
     "roi:project_delete": ("project", "get", Action.EDIT, None),
     "roi:project_delete#post": ("project", "post", Action.EDIT, {}),
     "roi:project_restore": ("project", "post", Action.EDIT, {}),
-    "roi:project_export": ("project", "get", Action.VIEW, None),
-    "roi:project_xlsx": ("project", "get", Action.VIEW, None),
+    "documents:project_export": ("project", "get", Action.VIEW, None),
+    "documents:project_xlsx": ("project", "get", Action.VIEW, None),
     "roi:project_review": ("project", "get", Action.VIEW, None),
     "roi:project_history": ("project", "get", Action.VIEW, None),
     "roi:comment_add": ("project", "post", Action.COMMENT, {"body": "Source ?"}),
     "roi:project_submit": ("project", "post", Action.EDIT, {}),
     "roi:project_request_changes": ("project", "post", Action.APPROVE, {"comment": "Non"}),
     "roi:project_approve": ("project", "post", Action.APPROVE, {}),
-    "roi:version_pdf": (lambda project: version_url(project), "get", Action.VIEW, None),
+    "documents:version_pdf": (lambda project: version_url(project), "get", Action.VIEW, None),
 }
 
 
@@ -60,7 +60,7 @@ def version_url(project) -> str:
 
     version = ProjectVersion.objects.create(project=project, number=1, case={}, results={},
                                             pdf=b"%PDF-1.7 frozen", approved_at=timezone.now())
-    return reverse("roi:version_pdf", args=[project.pk, version.number])
+    return reverse("documents:version_pdf", args=[project.pk, version.number])
 
 # The wizard, downloads and other project pages keep their rows next to their tests.
 MATRIX.update(CHECKLIST_MATRIX)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from roi.adapter import project_case
 from roi.calculation import compute, parse_case, results_document
 from roi.models import RoiProject
+from roi.projects.cases import project_case
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from checklist.catalogue import catalogue_load
+from checklist.catalogue.loader import catalogue_load
 
 
 class Command(BaseCommand):

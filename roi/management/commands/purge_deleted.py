@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from roi.services import DELETION_GRACE_DAYS, projects_purge
+from roi.projects.services import DELETION_GRACE_DAYS, projects_purge
 
 
 class Command(BaseCommand):

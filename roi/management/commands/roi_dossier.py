@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from roi.documents.dossier import render_case_dossier
 from roi.management.casefile import read_case, write_output
-from roi.pdf import render_case_dossier
 
 
 class Command(BaseCommand):

@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from roi.adapter import project_case
 from roi.calculation import case_to_json
 from roi.management.casefile import write_output
-from roi.models import RoiProject
+from roi.projects.cases import project_case
+from roi.projects.models import RoiProject
 
 
 class Command(BaseCommand):

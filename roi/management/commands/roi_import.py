@@ -1,9 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from roi.adapter import case_import
 from roi.management.casefile import read_case
-from roi.models import Client
+from roi.projects.services import case_import
+from roi.tenancy.models import Client
 
 
 class Command(BaseCommand):

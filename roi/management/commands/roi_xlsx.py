@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from roi.documents.workbook import LABELS, build_workbook
 from roi.management.casefile import read_case, write_output
-from roi.xlsx import LABELS, build_workbook
 
 
 class Command(BaseCommand):

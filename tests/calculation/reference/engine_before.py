@@ -1,10 +1,13 @@
 """Test-only reference: the engine exactly as it was before the performance work (main at
-57400f6), kept to check that the optimised engine gives the same figures, field by field.
+4abe7f3, the last main merged), kept to check that the optimised engine gives the same figures,
+field by field.
 
 Not used by the product. The result dataclasses are the package's own (so that results compare
 with ``==``); the flow builder and the IRR solver are the frozen copies next to this file.
 :func:`compute_fields` returns the fields of ``CaseResult`` as a dict, so that fields added to
-``CaseResult`` later do not break the comparison.
+``CaseResult`` later do not break the comparison; ``tracking`` is left out (it is
+``roi.calculation.tracking`` over ``headline_of_flows``, which ``test_headline_of_flows``
+compares with this module's).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from roi.calculation.model import (
     Case,
 )
 from roi.calculation.money import to_decimal
+from roi.calculation.pricing import licence_price_warnings
 
 from .irr_before import irr_percent
 from .lines_before import (
@@ -408,4 +412,6 @@ def _warnings(case: Case, headline: Headline, base: _Series,
             "payback_months": _as_decimal(base.payback(extended)),
             "checked_horizon_months": extended,
         }))
+    # Seed 002: a per-user licence price outside 10–300 a month is usually an entry mistake.
+    warnings.extend(CaseWarning(code, params) for code, params in licence_price_warnings(case))
     return tuple(warnings)

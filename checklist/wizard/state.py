@@ -1,0 +1,177 @@
+"""What the wizard shows: the project's overview (loaded and computed once) arranged by post
+and sub-item, with the state of each step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from checklist.catalogue.completeness import STATUSES, TODO, subitem_status
+from checklist.catalogue.reader import PostInfo, SubItemInfo
+from checklist.wizard.steps import GROUPS, STEPS, Group, Step, first_step_of
+from roi.projects.models import ChecklistAnswer, LineItem, RoiProject
+from roi.projects.selectors import ProjectOverview, project_overview
+from roi.texts import warning_text
+
+DONE, INCOMPLETE, WARNING = "done", "incomplete", "warning"
+
+# Which step a warning of the engine belongs to (method §4).
+WARNING_STEPS = {
+    "no_contingency": "costs-contingency",
+    "tco_below_licences": "costs-software",
+    "revenue_without_margin": "gains-revenue",
+    "horizon_shorter_than_payback": "context",
+    "licence_price_out_of_range": "costs-software",
+}
+
+
+@dataclass
+class LineView:
+    line: LineItem
+    total: Decimal  # over the horizon, risk-adjusted for gains
+    total_unadjusted: Decimal
+
+
+@dataclass
+class SubItemView:
+    subitem: SubItemInfo
+    lines: list[LineView]
+    answer: ChecklistAnswer | None
+    status: str  # counted | not_applicable | todo (checklist.catalogue.completeness)
+
+    @property
+    def reason(self) -> str:
+        return self.answer.reason if self.answer else ""
+
+
+@dataclass
+class PostView:
+    post: PostInfo
+    items: list[SubItemView]
+    other_lines: list[LineView]  # lines of the post that answer no sub-item (imports)
+    total: Decimal = Decimal(0)
+    total_unadjusted: Decimal = Decimal(0)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for item in self.items:
+            counts[item.status] += 1
+        return counts
+
+    @property
+    def addressed(self) -> bool:
+        return all(item.status != TODO for item in self.items)
+
+
+@dataclass
+class WizardState:
+    overview: ProjectOverview
+    posts: dict[str, PostView]
+    step_states: dict[str, str] = field(default_factory=dict)
+    step_warnings: dict[str, list] = field(default_factory=dict)
+
+    @property
+    def project(self) -> RoiProject:
+        return self.overview.project
+
+    @property
+    def result(self):
+        return self.overview.result
+
+    @property
+    def benefits(self) -> list:
+        return self.overview.benefits
+
+    @property
+    def kpis(self) -> list:
+        return self.overview.kpis
+
+    @property
+    def completeness(self):
+        return self.overview.completeness
+
+    def posts_of(self, kind: str) -> list[PostView]:
+        return [view for view in self.posts.values() if view.post.kind == kind]
+
+    def group_state(self, group: Group) -> str:
+        states = [self.step_states[s.slug] for s in STEPS if s.group == group.code]
+        if WARNING in states:
+            return WARNING
+        return DONE if all(state == DONE for state in states) else INCOMPLETE
+
+    @property
+    def groups(self) -> list[tuple[Group, str, str]]:
+        """(group, its state, the slug of its first step) for the progress bar."""
+        return [(group, self.group_state(group), first_step_of(group.code).slug)
+                for group in GROUPS]
+
+
+def wizard_state(project: RoiProject, *, overview: ProjectOverview | None = None
+                 ) -> WizardState:
+    """Everything the wizard shows, in a constant number of queries."""
+    overview = overview or project_overview(project)
+    counted, not_applicable = overview.counted, overview.not_applicable
+    views: dict[int, LineView] = {
+        line.pk: LineView(line, *overview.line_total(line)) for line in overview.lines
+    }
+    subitem_ids = set(overview.catalogue.subitem_codes)
+    by_subitem: dict[int, list[LineView]] = {}
+    by_post_other: dict[str, list[LineView]] = {}
+    for line in overview.lines:
+        if line.subitem_id in subitem_ids:
+            by_subitem.setdefault(line.subitem_id, []).append(views[line.pk])
+        else:
+            by_post_other.setdefault(line.category, []).append(views[line.pk])
+    post_totals = {t.category: t for t in (*overview.result.costs_by_post,
+                                           *overview.result.gains_by_post)}
+    # Costs first, then gains, each in the catalogue's order.
+    posts = sorted(overview.catalogue.posts, key=lambda p: (p.kind != "cost", p.order))
+    post_views: dict[str, PostView] = {}
+    for post in posts:
+        items = [
+            SubItemView(item, by_subitem.get(item.pk, []), overview.answers.get(item.pk),
+                        subitem_status(item.code, counted=counted,
+                                       not_applicable=not_applicable))
+            for item in post.items
+        ]
+        total = post_totals.get(post.code)
+        post_views[post.code] = PostView(
+            post, items, by_post_other.get(post.code, []),
+            total.total if total else Decimal(0),
+            total.total_unadjusted if total else Decimal(0),
+        )
+    state = WizardState(overview, post_views)
+    _fill_step_states(state)
+    return state
+
+
+def _fill_step_states(state: WizardState) -> None:
+    for warning in state.result.warnings:
+        slug = WARNING_STEPS.get(warning.code)
+        if slug:
+            state.step_warnings.setdefault(slug, []).append(warning_text(warning))
+    for step in STEPS:
+        state.step_states[step.slug] = _step_state(state, step)
+    others = [state.step_states[s.slug] for s in STEPS if s.kind != "summary"]
+    state.step_states["summary"] = (
+        WARNING if WARNING in others else DONE if all(s == DONE for s in others) else INCOMPLETE
+    )
+
+
+def _step_state(state: WizardState, step: Step) -> str:
+    project = state.project
+    if step.slug in state.step_warnings:
+        return WARNING
+    if step.kind == "context":
+        complete = bool(project.users_count and project.start_date and project.crm_solution)
+        return DONE if complete else INCOMPLETE
+    if step.kind == "post":
+        view = state.posts.get(step.post_code)
+        return DONE if view is not None and view.addressed else INCOMPLETE
+    if step.kind == "benefits":
+        return DONE if state.benefits else INCOMPLETE
+    if step.kind == "kpis":
+        filled = [k for k in state.kpis if k.baseline is not None and k.target is not None]
+        return DONE if filled else INCOMPLETE
+    return INCOMPLETE

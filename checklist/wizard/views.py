@@ -1,0 +1,360 @@
+"""The step-by-step wizard: each step saves on submit; lines are added in place with htmx."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from checklist.catalogue.models import CatalogueVersion, KpiDefinition, SubItem
+from checklist.wizard import forms as wizard_forms
+from checklist.wizard.quantify import quantified_line
+from checklist.wizard.state import wizard_state
+from checklist.wizard.steps import FIRST_STEP, STEP_BY_SLUG, Step, neighbours, step_for_post
+from roi.access import Action, ProjectAccess, require_project
+from roi.fields import refresh_hidden
+from roi.projects import services
+from roi.projects.models import AnswerStatus, LineItem
+from roi.projects.results import results_context
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def form_status(request: HttpRequest, form) -> int:
+    """422 for an htmx form with errors (htmx is told to swap it in), 200 otherwise."""
+    return 422 if form.errors and is_htmx(request) else 200
+
+
+def step_url(project, step: Step) -> str:
+    return reverse("checklist:step", kwargs={"project_id": project.pk, "step": step.slug})
+
+
+def get_step(slug: str) -> Step:
+    step = STEP_BY_SLUG.get(slug)
+    if step is None:
+        raise Http404
+    return step
+
+
+@require_project(Action.VIEW)
+def resume(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    """Back where the user stopped (or at the start)."""
+    step = STEP_BY_SLUG.get(access.project.wizard_step, FIRST_STEP)
+    return redirect(step_url(access.project, step))
+
+
+@require_project(Action.VIEW)
+def step_view(request: HttpRequest, access: ProjectAccess, step: str) -> HttpResponse:
+    current = get_step(step)
+    project = access.project
+    if access.can_edit and request.method == "GET":
+        services.project_set_wizard_step(project=project, step=current.slug)
+    handler = STEP_HANDLERS[current.kind]
+    return handler(request, access, current)
+
+
+def _next_or_stay(request: HttpRequest, project, step: Step) -> HttpResponse:
+    previous, following = neighbours(step)
+    if "previous" in request.POST and previous is not None:
+        return redirect(step_url(project, previous))
+    if "stay" in request.POST or following is None:
+        return redirect(step_url(project, step))
+    return redirect(step_url(project, following))
+
+
+def render_step(request, access, step: Step, template: str, context: dict,
+                state=None) -> HttpResponse:
+    state = state or wizard_state(access.project)
+    previous, following = neighbours(step)
+    return render(request, template, {
+        "access": access, "project": access.project, "client": access.client, "step": step,
+        "state": state, "previous": previous, "following": following, **context,
+    })
+
+
+def context_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
+    project = access.project
+    form = wizard_forms.ContextForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        if form.update_project(user=request.user):
+            messages.success(request, _("Contexte enregistré."))
+            return _next_or_stay(request, project, step)
+    if request.method == "POST":
+        project.refresh_from_db()
+    return render_step(request, access, step, "checklist/step_context.html", {"form": form})
+
+
+def post_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
+    project = access.project
+    state = wizard_state(project)
+    view = state.posts.get(step.post_code)
+    if view is None:
+        raise Http404
+    if request.method == "POST":
+        # The step's own form carries the "not applicable" answers (also saved one by one
+        # with htmx as they change); lines are saved by their own forms.
+        changed = False
+        for item in view.items:
+            if item.lines:
+                continue
+            not_applicable = request.POST.get(f"na-{item.subitem.pk}") == "on"
+            reason = (request.POST.get(f"reason-{item.subitem.pk}", "").strip()
+                      if not_applicable else "")
+            status = AnswerStatus.NOT_APPLICABLE if not_applicable else AnswerStatus.OPEN
+            if status != item.status or reason != item.reason:
+                services.answer_set(project=project, subitem=item.subitem, status=status,
+                                    reason=reason)
+                changed = True
+        if changed:
+            services.project_changed(project=project, user=request.user)
+        return _next_or_stay(request, project, step)
+    return render_step(request, access, step, "checklist/step_post.html", {
+        "view": view, "kind": view.post.kind,
+        "quantify_helpers": quantify_helpers_for(step.post_code),
+    }, state=state)
+
+
+def benefits_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
+    project = access.project
+    state = wizard_state(project)
+    texts = [b.text for b in state.benefits]
+    form = wizard_forms.BenefitsForm(request.POST or None, texts=texts)
+    if request.method == "POST":
+        if form.is_valid():
+            services.benefits_replace(project=project, texts=form.cleaned_data["texts"],
+                                      user=request.user)
+            return _next_or_stay(request, project, step)
+        texts = request.POST.getlist("benefit")
+    return render_step(request, access, step, "checklist/step_benefits.html", {
+        "form": form, "texts": texts, "suggestions": BENEFIT_SUGGESTIONS,
+    }, state=state)
+
+
+def kpis_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
+    project = access.project
+    state = wizard_state(project)
+    definitions = KpiDefinition.objects.filter(catalogue=CatalogueVersion.of(project))
+    form = wizard_forms.KpiForm(request.POST or None, definitions=definitions,
+                                entries=state.kpis)
+    if request.method == "POST":
+        if form.is_valid():
+            services.kpis_replace(project=project, values=form.values(), user=request.user)
+            return _next_or_stay(request, project, step)
+    return render_step(request, access, step, "checklist/step_kpis.html", {"form": form},
+                       state=state)
+
+
+def summary_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
+    if request.method == "POST":
+        return _next_or_stay(request, access.project, step)
+    state = wizard_state(access.project)
+    return render_step(request, access, step, "checklist/step_summary.html",
+                       results_context(state.overview), state=state)
+
+
+STEP_HANDLERS = {
+    "context": context_step, "post": post_step, "benefits": benefits_step,
+    "kpis": kpis_step, "summary": summary_step,
+}
+
+BENEFIT_SUGGESTIONS = [
+    gettext_lazy("Vision client à 360° partagée par toutes les équipes"),
+    gettext_lazy("Données clients fiables et à jour"),
+    gettext_lazy("Meilleure expérience et satisfaction client"),
+    gettext_lazy("Collaboration fluide entre commerce, marketing et service client"),
+    gettext_lazy("Traçabilité des échanges et conformité (RGPD)"),
+    gettext_lazy("Image plus professionnelle auprès des clients"),
+    gettext_lazy("Décisions de pilotage fondées sur des données"),
+    gettext_lazy("Moins de dépendance aux personnes (savoir commercial capitalisé)"),
+]
+
+
+# --- line items (htmx partials) --------------------------------------------------------------
+
+def _line_context(access: ProjectAccess, line: LineItem | None = None, **extra) -> dict:
+    return {"access": access, "project": access.project, "line": line, **extra}
+
+
+def _post_fragment(request, access: ProjectAccess, step: Step, *, flash: str = "") -> HttpResponse:
+    """After a change: the whole post block (lines, statuses, live totals) re-rendered."""
+    state = wizard_state(access.project)
+    view = state.posts[step.post_code]
+    response = render(request, "checklist/_post_block.html", {
+        "access": access, "project": access.project, "state": state, "view": view,
+        "kind": view.post.kind, "step": step, "flash": flash,
+        "quantify_helpers": quantify_helpers_for(step.post_code),
+    })
+    # The request came from a line form: the answer replaces the whole post block.
+    response["HX-Retarget"] = "#post-block"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def _post_step_for_category(category: str) -> Step:
+    try:
+        return step_for_post(category)
+    except KeyError:
+        raise Http404 from None
+
+
+@require_project(Action.EDIT)
+def line_new(request: HttpRequest, access: ProjectAccess, step: str) -> HttpResponse:
+    current = get_step(step)
+    if current.kind != "post":
+        raise Http404
+    subitem = _subitem(access, request.GET.get("subitem") or request.POST.get("subitem"),
+                       current)
+    kind = "cost" if current.group == "costs" else "gain"
+    form = wizard_forms.LineItemForm(request.POST or None, kind=kind,
+                                     category=current.post_code, subitem=subitem)
+    if request.method == "POST" and form.is_valid():
+        services.line_item_create(project=access.project, user=request.user, kind=kind,
+                                  category=current.post_code, subitem=subitem,
+                                  **form.cleaned_data)
+        if is_htmx(request):
+            return _post_fragment(request, access, current, flash=_("Ligne ajoutée."))
+        return redirect(step_url(access.project, current))
+    template = "checklist/_line_form.html" if is_htmx(request) else "checklist/line_page.html"
+    return render(request, template, _line_context(
+        access, form=form, step=current, subitem=subitem, kind=kind,
+        action=reverse("checklist:line_new", args=[access.project.pk, current.slug]),
+    ), status=form_status(request, form))
+
+
+@require_project(Action.EDIT)
+def line_edit(request: HttpRequest, access: ProjectAccess, line_id: int) -> HttpResponse:
+    line = get_object_or_404(LineItem.objects.select_related("subitem"), pk=line_id,
+                             project=access.project)
+    current = _post_step_for_category(line.category)
+    form = wizard_forms.LineItemForm(request.POST or None, instance=line, kind=line.kind,
+                                     category=line.category)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.line_item_update(line=line, user=request.user,
+                                      expected_version=form.cleaned_data.get("version"), **data)
+        except services.StaleLine as error:
+            form.add_error(None, str(error))
+            stored = LineItem.objects.filter(pk=line.pk).values_list("version", flat=True)
+            refresh_hidden(form, "version", stored.first() or line.version)
+        else:
+            if is_htmx(request):
+                return _post_fragment(request, access, current,
+                                      flash=_("Ligne enregistrée."))
+            return redirect(step_url(access.project, current))
+    template = "checklist/_line_form.html" if is_htmx(request) else "checklist/line_page.html"
+    return render(request, template, _line_context(
+        access, line, form=form, step=current, subitem=line.subitem, kind=line.kind,
+        action=reverse("checklist:line_edit", args=[access.project.pk, line.pk]),
+    ), status=form_status(request, form))
+
+
+@require_POST
+@require_project(Action.EDIT)
+def line_delete(request: HttpRequest, access: ProjectAccess, line_id: int) -> HttpResponse:
+    line = LineItem.objects.filter(pk=line_id, project=access.project).first()
+    if line is None:
+        raise Http404
+    current = _post_step_for_category(line.category)
+    services.line_item_delete(line=line, user=request.user)
+    if is_htmx(request):
+        return _post_fragment(request, access, current, flash=_("Ligne supprimée."))
+    return redirect(step_url(access.project, current))
+
+
+@require_project(Action.VIEW)
+def post_block(request: HttpRequest, access: ProjectAccess, step: str) -> HttpResponse:
+    """The post block as it is stored (used to cancel an edit)."""
+    current = get_step(step)
+    if current.kind != "post":
+        raise Http404
+    return _post_fragment(request, access, current)
+
+
+@require_POST
+@require_project(Action.EDIT)
+def answer_save(request: HttpRequest, access: ProjectAccess, subitem_id: int) -> HttpResponse:
+    subitem = _subitem(access, subitem_id, None)
+    if subitem is None:
+        raise Http404
+    not_applicable = request.POST.get(f"na-{subitem.pk}") == "on"
+    reason = request.POST.get(f"reason-{subitem.pk}", "").strip() if not_applicable else ""
+    services.answer_set(project=access.project, subitem=subitem,
+                        status=AnswerStatus.NOT_APPLICABLE if not_applicable
+                        else AnswerStatus.OPEN, reason=reason, user=request.user)
+    current = _post_step_for_category(subitem.post.code)
+    if is_htmx(request):
+        return _post_fragment(request, access, current)
+    return redirect(step_url(access.project, current))
+
+
+def _subitem(access: ProjectAccess, subitem_id, step: Step | None) -> SubItem | None:
+    if not subitem_id:
+        return None
+    try:
+        pk = int(subitem_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    qs = SubItem.objects.select_related("post").filter(
+        pk=pk, post__catalogue=CatalogueVersion.of(access.project))
+    if step is not None:
+        qs = qs.filter(post__code=step.post_code)
+    subitem = qs.first()
+    if subitem is None:
+        raise Http404
+    return subitem
+
+
+# --- quantification helpers ------------------------------------------------------------------
+
+QUANTIFY_BY_POST = {
+    "productivity": ["time_saved"], "conversion": ["conversion_uplift"],
+    "retention": ["churn_reduction"], "marketing": ["acquisition_cost_reduction"],
+    "revenue": ["conversion_uplift", "churn_reduction"],
+}
+
+
+def quantify_helpers_for(post_code: str) -> list[tuple[str, str]]:
+    return [(code, wizard_forms.QUANTIFY_FORMS[code][1])
+            for code in QUANTIFY_BY_POST.get(post_code, [])]
+
+
+@require_project(Action.EDIT)
+def quantify(request: HttpRequest, access: ProjectAccess, step: str, helper: str
+             ) -> HttpResponse:
+    current = get_step(step)
+    if current.kind != "post" or current.group != "gains" or helper not in dict(
+            quantify_helpers_for(current.post_code)):
+        raise Http404
+    form_class, title = wizard_forms.QUANTIFY_FORMS[helper]
+    form = form_class(request.POST or None)
+    subitem = _subitem(access, request.GET.get("subitem") or request.POST.get("subitem"),
+                       current)
+    if request.method == "POST" and form.is_valid():
+        fields = quantified_line(helper, form.cleaned_data)
+        try:
+            services.line_item_create(project=access.project, user=request.user, kind="gain",
+                                      category=current.post_code, subitem=subitem, **fields)
+        except ValidationError as error:
+            # The inputs are each in bounds but their product is not (e.g. an amount over
+            # the cap): say so on the form rather than fail.
+            form.add_error(None, " ".join(m for ms in error.message_dict.values() for m in ms))
+        else:
+            if is_htmx(request):
+                return _post_fragment(request, access, current,
+                                      flash=_("Gain calculé et ajouté."))
+            return redirect(step_url(access.project, current))
+    template = ("checklist/_quantify_form.html" if is_htmx(request)
+                else "checklist/quantify_page.html")
+    return render(request, template, {
+        "access": access, "project": access.project, "form": form, "title": title,
+        "step": current, "subitem": subitem, "helper": helper,
+        "action": reverse("checklist:quantify", args=[access.project.pk, current.slug, helper]),
+    }, status=form_status(request, form))

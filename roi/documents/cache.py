@@ -1,0 +1,54 @@
+"""Rendered documents kept in the shared cache (PostgreSQL), keyed by their content.
+
+A key hashes everything a document shows plus the templates' fingerprint, so a document that
+has not changed is served from the cache and one that has is never served stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+from django.db import DatabaseError, transaction
+
+from roi.documents.pdf import template_fingerprint
+
+logger = logging.getLogger(__name__)
+
+CACHE_TIMEOUT_SECONDS = 30 * 24 * 3600
+
+
+def cache_get(key: str) -> bytes | None:
+    # The cache lives in PostgreSQL: a savepoint keeps a cache failure from breaking the
+    # surrounding transaction, and a broken cache never breaks the download.
+    try:
+        with transaction.atomic():
+            return cache.get(key)
+    except DatabaseError:
+        logger.warning("Document cache unavailable (get)", exc_info=True)
+        return None
+
+
+def cache_set(key: str, value: bytes) -> None:
+    try:
+        with transaction.atomic():
+            cache.set(key, value, CACHE_TIMEOUT_SECONDS)
+    except DatabaseError:
+        logger.warning("Document cache unavailable (set)", exc_info=True)
+
+
+def cached(key: str, build: Callable[[], bytes]) -> bytes:
+    pdf = cache_get(key)
+    if pdf is None:
+        pdf = build()
+        cache_set(key, pdf)
+    return pdf
+
+
+def document_key(kind: str, parts: Iterable) -> str:
+    payload = json.dumps([kind, template_fingerprint(), *parts], ensure_ascii=False,
+                         default=str, separators=(",", ":"))
+    return f"roi:doc:{kind}:{hashlib.sha256(payload.encode()).hexdigest()}"

@@ -1,0 +1,559 @@
+"""The CODIR dossier: the project (or an interchange case) -> context -> HTML -> PDF bytes.
+
+- :func:`build_dossier_context` gathers everything the dossier shows, formatted in its
+  language (pure: no database); :func:`render_dossier` renders a project's dossier, served from
+  the document cache when nothing it shows has changed; :func:`render_version_dossier` renders
+  a frozen version from its own inputs, with its approval block; :func:`render_case_dossier`
+  renders an interchange file (command line, no database).
+- All figures come from the engine (:func:`roi.calculation.compute`); this module only formats
+  them (:class:`roi.formats.Formatter`). Every user-provided text reaches the HTML through
+  Django's autoescaping or the charts' own escaping, and none ever reaches CSS.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, override
+
+from checklist.catalogue.completeness import (
+    COUNTED,
+    NOT_APPLICABLE,
+    TODO,
+    Completeness,
+    completeness,
+)
+from checklist.catalogue.models import RECURRENCE_CHOICES
+from checklist.catalogue.reader import CatalogueInfo, catalogue_from_file, file_version
+from roi.calculation import (
+    Case,
+    CaseResult,
+    LineItem,
+    case_to_dict,
+    case_to_json,
+    compute,
+    item_totals,
+    ltv_cac_assessment,
+    ltv_cac_ratio,
+    parse_case,
+)
+from roi.calculation.kpi import LTV_CAC_CODE, LTV_CAC_HEALTHY_MAX, LTV_CAC_HEALTHY_MIN
+from roi.documents.cache import cached, document_key
+from roi.documents.charts import cashflow_svg, posts_svg, tornado_svg
+from roi.documents.pdf import html_to_pdf, stylesheet
+from roi.formats import Formatter
+from roi.projects.models import ProjectStatus, RoiProject
+from roi.projects.selectors import ProjectOverview, project_overview
+from roi.review.changes import Changes, changes_since
+from roi.review.models import ProjectVersion
+from roi.review.selectors import Approval, approval_from_version, latest_version
+from roi.texts import SCENARIO_NAMES, warning_text
+
+__all__ = ["DossierMeta", "build_dossier_context", "dossier_cache_key", "dossier_context",
+           "dossier_filename", "render_case_dossier", "render_dossier",
+           "render_version_dossier", "short_help", "version_filename"]
+
+
+@dataclass(frozen=True)
+class DossierMeta:
+    """What the cover and the running header show besides the case's figures."""
+
+    project_name: str
+    client_name: str = ""
+    status: str = ""
+    revision: int | None = None
+    edition_date: date | None = None
+    crm_solution: str = ""
+    users_count: int | None = None
+    start_date: date | None = None
+    lang: str = "fr"
+    approval: Approval | None = None
+
+
+
+
+def _scenario_label(code: str) -> str:
+    return str(SCENARIO_NAMES.get(code, code))
+
+
+def _recurrence_labels() -> dict[str, str]:
+    return {code: str(label) for code, label in RECURRENCE_CHOICES}
+
+
+def _period(item: LineItem, horizon: int) -> str:
+    if item.recurrence == "once" or getattr(item.recurrence, "value", None) == "once":
+        return _("M%(month)s") % {"month": item.start_month}
+    end = item.end_month if item.end_month is not None else horizon
+    if item.end_month is None:
+        return _("M%(start)s → fin") % {"start": item.start_month}
+    return _("M%(start)s–M%(end)s") % {"start": item.start_month, "end": end}
+
+
+def _amount_detail(item: LineItem, fmt: Formatter) -> str:
+    amount = fmt.money(item.amount)
+    if item.quantity != 1:
+        return f"{amount} × {fmt.number(item.quantity, _places(item.quantity))}"
+    return amount
+
+
+def _places(value: Decimal) -> int:
+    exponent = Decimal(value).normalize().as_tuple().exponent
+    return min(max(-exponent, 0), 2) if isinstance(exponent, int) else 0
+
+
+def short_help(text: str, limit: int = 150) -> str:
+    """The first sentence of a help text, cut at ``limit`` characters."""
+    text = " ".join(text.split())
+    match = re.match(r"(.+?[.!?])(\s|$)", text)
+    sentence = match.group(1) if match else text
+    if len(sentence) > limit:
+        sentence = sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return sentence
+
+
+def _kpi_value(value: Decimal | None, unit: str, fmt: Formatter) -> str:
+    if value is None:
+        return "—"
+    if unit == "eur":
+        return fmt.money(value)
+    if unit == "percent":
+        # Percent KPIs are entered in percentage points (12 means 12 %).
+        return fmt.percent(value)
+    if unit == "days":
+        return _("%(days)s j") % {"days": fmt.number(value, _places(value))}
+    if unit == "ratio":
+        return fmt.number(value, 2)
+    return fmt.number(value, _places(value))
+
+
+def _assessment_text(assessment: str | None) -> str:
+    return {
+        "risk": _("à risque (moins de 3)"),
+        "healthy": _("sain (de 3 à 5)"),
+        "underinvested": _("acquisition sous-financée (plus de 5)"),
+    }.get(assessment or "", "")
+
+
+def _kpi_rows(result: CaseResult, catalogue: CatalogueInfo, fmt: Formatter) -> list[dict]:
+    definitions = {kpi.code: kpi for kpi in catalogue.kpis}
+    order = {kpi.code: index for index, kpi in enumerate(catalogue.kpis)}
+    rows = []
+    for progress in sorted(result.kpis, key=lambda k: order.get(k.code, len(order))):
+        definition = definitions.get(progress.code)
+        unit = definition.unit if definition else "count"
+        change = ""
+        if progress.target_change_percent is not None:
+            sign = "+" if progress.target_change_percent > 0 else ""
+            change = sign + fmt.percent(progress.target_change_percent, 1)
+        rows.append({
+            "code": progress.code,
+            "name": definition.name if definition else progress.code,
+            "baseline": _kpi_value(progress.baseline, unit, fmt),
+            "target": _kpi_value(progress.target, unit, fmt),
+            "change": change,
+            "actual": _kpi_value(progress.actual, unit, fmt),
+            "has_actual": progress.actual is not None,
+            "assessment": progress.assessment or "",
+            "assessment_text": _assessment_text(progress.assessment),
+            "is_ltv_cac": progress.code == LTV_CAC_CODE,
+        })
+    # LTV/CAC derived from the LTV and CAC targets when it was not entered itself.
+    by_code = {k.code: k for k in result.kpis}
+    if LTV_CAC_CODE not in by_code and "ltv" in by_code and "cac" in by_code:
+        ratio = ltv_cac_ratio(by_code["ltv"].target, by_code["cac"].target)
+        if ratio is not None:
+            assessment = ltv_cac_assessment(ratio)
+            definition = definitions.get(LTV_CAC_CODE)
+            rows.append({
+                "code": LTV_CAC_CODE,
+                "name": definition.name if definition else "LTV/CAC",
+                "baseline": _kpi_value(ltv_cac_ratio(by_code["ltv"].baseline,
+                                                     by_code["cac"].baseline), "ratio", fmt),
+                "target": fmt.number(ratio, 2), "change": "", "actual": "—",
+                "has_actual": False, "assessment": assessment or "",
+                "assessment_text": _assessment_text(assessment), "is_ltv_cac": True,
+                "derived": True,
+            })
+    return rows
+
+
+def headline_cells(headline, fmt: Formatter) -> dict:
+    return {
+        "costs": fmt.money(headline.total_costs),
+        "gains": fmt.money(headline.total_gains),
+        "gains_unadjusted": fmt.money(headline.total_gains_unadjusted),
+        "net": fmt.money(headline.net_gain),
+        "net_negative": headline.net_gain < 0,
+        "roi": fmt.percent(headline.roi_percent),
+        "payback": fmt.months(headline.payback_months),
+        "npv": fmt.money(headline.npv),
+        "irr": fmt.percent(headline.irr_percent),
+        "discounted_payback": fmt.months(headline.discounted_payback_months),
+    }
+
+
+def _year_table(result: CaseResult, fmt: Formatter) -> dict:
+    table = result.by_year
+    columns = [
+        {"title": _("Année %(year)s") % {"year": row.year},
+         "months": _("M%(first)s–M%(last)s") % {"first": row.first_month, "last": row.last_month}}
+        for row in table.years
+    ]
+    rows = [
+        {"label": _("Coûts"), "cells": [fmt.money(r.costs) for r in table.years],
+         "total": fmt.money(table.total.costs), "pv": fmt.money(table.present_value.costs)},
+        {"label": _("Gains (ajustés du risque)"), "cells": [fmt.money(r.gains) for r in table.years],
+         "total": fmt.money(table.total.gains), "pv": fmt.money(table.present_value.gains)},
+        {"label": _("Flux net"), "cells": [fmt.money(r.net) for r in table.years],
+         "total": fmt.money(table.total.net), "pv": fmt.money(table.present_value.net),
+         "strong": True},
+        {"label": _("Cumul en fin d’année"), "cells": [fmt.money(r.cumulative) for r in table.years],
+         "total": "", "pv": ""},
+    ]
+    transposed = [
+        {"title": column["title"], "months": column["months"],
+         "cells": [row["cells"][index] for row in rows]}
+        for index, column in enumerate(columns)
+    ]
+    return {"columns": columns, "rows": rows, "transposed": transposed,
+            "wide": len(columns) > 4,
+            "totals": [rows[0]["total"], rows[1]["total"], rows[2]["total"], ""],
+            "pvs": [rows[0]["pv"], rows[1]["pv"], rows[2]["pv"], ""]}
+
+
+def line_totals(case: Case) -> tuple[list[tuple[Decimal, Decimal]],
+                                    list[tuple[Decimal, Decimal]]]:
+    """Each line's (total over the horizon, total before risk adjustment), costs then gains,
+    in the case's order (the engine's :func:`item_totals`)."""
+    totals = item_totals(case)
+    return totals[: len(case.costs)], totals[len(case.costs):]
+
+
+def _post_sections(case: Case, result: CaseResult, catalogue: CatalogueInfo,
+                   fmt: Formatter) -> tuple[list[dict], list[dict]]:
+    cost_totals, gain_totals = line_totals(case)
+    recurrences = _recurrence_labels()
+    horizon = case.horizon_months
+
+    def line_row(item: LineItem, totals: tuple[Decimal, Decimal], *, gain: bool) -> dict:
+        recurrence = getattr(item.recurrence, "value", item.recurrence)
+        row = {
+            "label": item.label or "—",
+            "recurrence": recurrences.get(recurrence, recurrence),
+            "amount": _amount_detail(item, fmt),
+            "period": _period(item, horizon),
+            "total": fmt.money(totals[0]),
+            "total_unadjusted": fmt.money(totals[1]),
+        }
+        if gain:
+            row.update({
+                "confidence": fmt.percent(Decimal(item.confidence) * 100, 0),
+                "ramp_up": (_("%(months)s mois") % {"months": item.ramp_up_months}
+                            if item.ramp_up_months else "—"),
+                "margin": fmt.rate(item.margin) if item.margin is not None else "",
+            })
+        return row
+
+    def sections(kind: str, items, totals, post_totals) -> list[dict]:
+        by_post: dict[str, list[dict]] = {}
+        for item, total in zip(items, totals, strict=True):
+            by_post.setdefault(item.category, []).append(line_row(item, total,
+                                                                   gain=kind == "gain"))
+        totals_by_post = {p.category: p for p in post_totals}
+        posts = catalogue.posts_of(kind)
+        known = {post.code for post in posts}
+        ordered = [(post.code, post.title, post.order) for post in posts]
+        ordered += [(code, code, 99) for code in by_post if code not in known]
+        result_sections = []
+        for code, title, order in ordered:
+            post_total = totals_by_post.get(code)
+            if code not in by_post and (post_total is None or not post_total.total):
+                continue
+            result_sections.append({
+                "code": code, "title": title, "order": order, "lines": by_post.get(code, []),
+                "total": fmt.money(post_total.total if post_total else Decimal(0)),
+                "total_unadjusted": fmt.money(post_total.total_unadjusted
+                                              if post_total else Decimal(0)),
+            })
+        return result_sections
+
+    return (sections("cost", case.costs, cost_totals, result.costs_by_post),
+            sections("gain", case.gains, gain_totals, result.gains_by_post))
+
+
+
+def _completeness_block(case: Case, state: Completeness) -> dict:
+    """The checklist's completeness (the rule of :mod:`checklist.catalogue.completeness`) as
+    the dossier's tables show it."""
+    lines_without_subitem: dict[str, int] = {}
+    for item in (*case.costs, *case.gains):
+        if not item.subitem:
+            lines_without_subitem[item.category] = lines_without_subitem.get(item.category, 0) + 1
+    posts = [
+        {"title": post.title, "order": post.order, "kind": post.kind,
+         "counted": post.counted, "not_applicable": post.not_applicable, "todo": post.todo,
+         "total": post.total,
+         "counted_titles": [item.title for item in post.items if item.status == COUNTED],
+         "other_lines": lines_without_subitem.get(post.code, 0)}
+        for post in state.posts
+    ]
+    todo_by_post = [{"post": post.title,
+                     "items": [item.title for item in post.items if item.status == TODO]}
+                    for post in state.posts if post.todo]
+    return {
+        "posts": posts,
+        "not_applicable": [{"post": post.title, "title": item.title, "reason": item.reason}
+                           for post, item in state.items_with(NOT_APPLICABLE)],
+        "todo_by_post": todo_by_post,
+        "counted": state.counted, "not_applicable_count": state.not_applicable,
+        "todo_count": state.todo, "total": state.total, "addressed_percent": state.percent,
+    }
+
+
+def build_dossier_context(*, case: Case, result: CaseResult, catalogue: CatalogueInfo,
+                           completeness: Completeness, meta: DossierMeta) -> dict:
+    """Everything the dossier template shows, formatted for display (pure: no database)."""
+    fmt = Formatter(lang=meta.lang, currency=case.currency)
+    headline = result.headline
+    labels = catalogue.post_titles
+    costs, gains = _post_sections(case, result, catalogue, fmt)
+    scenarios = [
+        {"label": _scenario_label(s.factors.code), "code": s.factors.code,
+         "gains_factor": fmt.factor(s.factors.gains_factor),
+         "costs_factor": fmt.factor(s.factors.costs_factor),
+         **headline_cells(s.headline, fmt)}
+        for s in result.scenarios
+    ]
+    by_code = {s.factors.code: s.headline for s in result.scenarios}
+    horizons = [
+        {"months": months, "current": months == result.horizon_months,
+         **headline_cells(h, fmt)}
+        for months, h in sorted(result.horizons.items())
+    ]
+    tornado = [
+        {"title": labels.get(bar.category, bar.category),
+         "kind": bar.kind, "low": fmt.percent(bar.roi_low), "high": fmt.percent(bar.roi_high),
+         "spread": fmt.number(bar.spread)}
+        for bar in result.tornado
+    ]
+    key_points = []
+    if "conservative" in by_code and "optimistic" in by_code and headline.roi_percent is not None:
+        key_points.append(_("Selon les scénarios, le ROI va de %(low)s (prudent) à %(high)s "
+                            "(optimiste).") % {
+            "low": fmt.percent(by_code["conservative"].roi_percent),
+            "high": fmt.percent(by_code["optimistic"].roi_percent)})
+    if result.tornado and result.tornado[0].roi_low is not None:
+        bar = result.tornado[0]
+        key_points.append(_("Poste le plus sensible : %(post)s (ROI de %(low)s à %(high)s "
+                            "pour ±20 %%).") % {
+            "post": labels.get(bar.category, bar.category),
+            "low": fmt.percent(bar.roi_low), "high": fmt.percent(bar.roi_high)})
+    if headline.total_gains != headline.total_gains_unadjusted:
+        key_points.append(_("Les gains sont comptés après ajustement du risque : %(adjusted)s "
+                            "au lieu de %(raw)s avant ajustement.") % {
+            "adjusted": fmt.money(headline.total_gains),
+            "raw": fmt.money(headline.total_gains_unadjusted)})
+    warnings = [warning_text(w) for w in result.warnings]
+    if warnings:
+        key_points.append(ngettext(
+            "%(count)s point d’attention relevé par la méthode (voir « Points d’attention »).",
+            "%(count)s points d’attention relevés par la méthode (voir « Points d’attention »).",
+            len(warnings)) % {"count": len(warnings)})
+
+    assumptions = [
+        {"kind": kind, "post": labels.get(item.category, item.category),
+         "label": item.label or "—", "text": item.assumption}
+        for kind, items in ((_("Coût"), case.costs), (_("Gain"), case.gains))
+        for item in items if item.assumption.strip()
+    ]
+    status_labels = dict(ProjectStatus.choices)
+    return {
+        "lang": meta.lang,
+        "meta": meta,
+        "project_name": meta.project_name or case.name or _("Projet CRM"),
+        "client_name": meta.client_name,
+        "status": meta.status,
+        "status_label": str(status_labels.get(meta.status, "")) if meta.status else "",
+        "approval": meta.approval,
+        "approval_date": date_format(timezone.localtime(meta.approval.approved_at).date(),
+                                     "DATE_FORMAT") if meta.approval else "",
+        "revision": meta.revision,
+        "edition_date": date_format(meta.edition_date, "DATE_FORMAT") if meta.edition_date
+        else "",
+        "start_date": date_format(meta.start_date, "DATE_FORMAT") if meta.start_date else "",
+        "crm_solution": meta.crm_solution,
+        "users_count": meta.users_count,
+        "currency": case.currency,
+        "horizon_months": result.horizon_months,
+        "discount_rate": fmt.rate(case.discount_rate),
+        "headline": headline_cells(headline, fmt),
+        "roi_defined": headline.roi_percent is not None,
+        "payback_reached": headline.payback_months is not None,
+        "net_negative": headline.net_gain < 0,
+        "key_points": key_points,
+        "years": _year_table(result, fmt),
+        "horizons": horizons,
+        "costs": costs,
+        "gains": gains,
+        "has_risk_adjustment": headline.total_gains != headline.total_gains_unadjusted,
+        "benefits": list(case.qualitative_benefits),
+        "kpis": _kpi_rows(result, catalogue, fmt),
+        "ltv_cac_min": fmt.number(LTV_CAC_HEALTHY_MIN, 0),
+        "ltv_cac_max": fmt.number(LTV_CAC_HEALTHY_MAX, 0),
+        "scenarios": scenarios,
+        "tornado": tornado,
+        "completeness": _completeness_block(case, completeness),
+        "warnings": warnings,
+        "assumptions": assumptions,
+        "catalogue": catalogue,
+        "cashflow_svg": mark_safe(cashflow_svg(result, lang=meta.lang,
+                                               currency=case.currency)),
+        "posts_svg": mark_safe(posts_svg(result, labels=labels, lang=meta.lang)),
+        "tornado_svg": mark_safe(tornado_svg(result, labels=labels,
+                                             lang=meta.lang)),
+        "stylesheet": mark_safe(stylesheet()),  # our own static file, no user text
+    }
+
+
+# --- projects ------------------------------------------------------------------------------
+
+
+def _lang(project: RoiProject) -> str:
+    return project.language or settings.LANGUAGE_CODE
+
+
+def _meta(project: RoiProject, lang: str, approval: Approval | None) -> DossierMeta:
+    return DossierMeta(
+        project_name=project.name, client_name=project.client.name, status=project.status,
+        revision=project.revision, edition_date=timezone.localdate(),
+        crm_solution=project.crm_solution, users_count=project.users_count,
+        start_date=project.start_date, lang=lang, approval=approval,
+    )
+
+
+@dataclass
+class _Inputs:
+    """What a project's dossier is made of, read once: the cache key and the context share
+    it, so checking the cache costs a handful of queries and no computation."""
+
+    overview: ProjectOverview
+    approval: Approval | None
+    changes: Changes | None  # since the last approved version, when the dossier differs
+
+
+def _inputs(project: RoiProject) -> _Inputs:
+    overview = project_overview(project, lang=_lang(project))
+    approval, changes = None, None
+    latest = latest_version(project)
+    if latest is not None:
+        # Vouch for the approval only if this dossier shows exactly what was approved.
+        current = (project.status == ProjectStatus.APPROVED
+                   and latest.case == case_to_dict(overview.case))
+        approval = approval_from_version(latest, current=current)
+        if not current:
+            changes = changes_since(latest, project, lines=overview.lines)
+    return _Inputs(overview, approval, changes)
+
+
+def _key(kind: str, inputs: _Inputs) -> str:
+    overview = inputs.overview
+    project = overview.project
+    version = overview.catalogue_version
+    return document_key(kind, [
+        case_to_json(overview.case), project.pk, project.name, project.client.name,
+        project.status, project.revision, overview.lang, project.crm_solution,
+        project.users_count, project.start_date,
+        sorted((a.subitem_id, a.status, a.reason) for a in overview.answers.values()),
+        version.version if version else file_version(),
+        inputs.approval.key() if inputs.approval else None,
+        # The edition date is printed on the cover: a dossier downloaded tomorrow says so.
+        timezone.localdate(),
+    ])
+
+
+def dossier_cache_key(project: RoiProject) -> str:
+    """The cache key of a project's dossier (a few queries, no computation, no rendering)."""
+    return _key("dossier", _inputs(project))
+
+
+def _context(inputs: _Inputs) -> dict:
+    overview = inputs.overview
+    context = build_dossier_context(
+        case=overview.case, result=overview.result, catalogue=overview.catalogue,
+        completeness=overview.completeness,
+        meta=_meta(overview.project, overview.lang, inputs.approval),
+    )
+    context["changes"] = inputs.changes
+    return context
+
+
+def dossier_context(project: RoiProject) -> dict:
+    """Everything the CODIR dossier shows for ``project``, formatted in the project's
+    language, in a constant number of queries whatever the number of lines."""
+    inputs = _inputs(project)
+    with override(inputs.overview.lang):
+        return _context(inputs)
+
+
+def _html(context: dict) -> str:
+    return render_to_string("pdf/dossier.html", context)
+
+
+def render_dossier(project: RoiProject) -> bytes:
+    """The project's CODIR dossier as PDF bytes, from the cache when nothing has changed."""
+    inputs = _inputs(project)
+
+    def build() -> bytes:
+        with override(inputs.overview.lang):
+            return html_to_pdf(_html(_context(inputs)))
+
+    return cached(_key("dossier", inputs), build)
+
+
+def render_version_dossier(version: ProjectVersion) -> bytes:
+    """The dossier of a frozen version: its own approved inputs, with its approval block."""
+    project = version.project
+    lang = _lang(project)
+    overview = project_overview(project, lang=lang)
+    case = parse_case(version.case)
+    with override(lang):
+        context = build_dossier_context(
+            case=case, result=compute(case), catalogue=overview.catalogue,
+            completeness=overview.completeness,
+            meta=_meta(project, lang, approval_from_version(version)),
+        )
+        return html_to_pdf(_html(context))
+
+
+def render_case_dossier(case: Case, *, client_name: str = "", lang: str = "fr") -> bytes:
+    """The dossier of an interchange case (command line): no database, no cache."""
+    lang = lang if lang in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    with override(lang):
+        catalogue = catalogue_from_file(lang)
+        context = build_dossier_context(
+            case=case, result=compute(case), catalogue=catalogue,
+            completeness=completeness(
+                catalogue, counted={i.subitem for i in (*case.costs, *case.gains) if i.subitem},
+                not_applicable={}),
+            meta=DossierMeta(project_name=case.name, client_name=client_name,
+                             edition_date=timezone.localdate(), lang=lang),
+        )
+        return html_to_pdf(_html(context))
+
+
+def dossier_filename(project: RoiProject) -> str:
+    return f"dossier-codir-{slugify(project.name) or 'projet'}.pdf"
+
+
+def version_filename(version: ProjectVersion) -> str:
+    return f"dossier-codir-{slugify(version.project.name) or 'projet'}-v{version.number}.pdf"

@@ -1,0 +1,19 @@
+"""Downloads: the CODIR dossier, the checklist, the workbook, the exports, frozen versions."""
+
+from django.urls import path
+
+from roi.documents import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("checklist.pdf", views.checklist_blank, name="checklist_blank"),
+    path("projects/<int:project_id>/checklist.pdf", views.project_checklist,
+         name="project_checklist"),
+    path("projects/<int:project_id>/dossier.pdf", views.project_dossier,
+         name="project_dossier"),
+    path("projects/<int:project_id>/export.xlsx", views.project_xlsx, name="project_xlsx"),
+    path("projects/<int:project_id>/export.json", views.project_export, name="project_export"),
+    path("projects/<int:project_id>/versions/<int:number>/dossier.pdf", views.version_pdf,
+         name="version_pdf"),
+]

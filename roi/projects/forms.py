@@ -1,0 +1,79 @@
+"""Forms of the projects domain: a project's settings, duplicating, importing."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from roi.fields import PercentField, refresh_hidden
+from roi.projects.models import RoiProject
+from roi.projects.services import StaleRevision, project_update
+from roi.tenancy.models import Client
+
+
+class ProjectForm(forms.ModelForm):
+    discount_rate = PercentField(
+        label=_("Taux d’actualisation annuel (%)"), min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        help_text=_("Le coût du capital de l’entreprise, par exemple 8 %."),
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = RoiProject
+        fields = [
+            "name", "crm_solution", "users_count", "start_date", "horizon_months",
+            "currency", "discount_rate", "language",
+        ]
+        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {
+            "horizon_months": _("Durée d’analyse : 12, 24 ou 36 mois sont les plus courantes."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["revision"].initial = self.instance.revision
+
+    def update_project(self, *, user) -> bool:
+        """Save through the service; False when someone else saved first.
+
+        Then the form carries the error, the user's input and the *current* revision, so that
+        saving again (once they have checked) goes through knowingly.
+        """
+        data = {k: v for k, v in self.cleaned_data.items() if k != "revision"}
+        try:
+            project_update(project=self.instance, user=user,
+                           expected_revision=self.cleaned_data.get("revision"), **data)
+        except StaleRevision as error:
+            self.add_error(None, str(error))
+            self.instance.refresh_from_db(fields=["revision"])
+            refresh_hidden(self, "revision", self.instance.revision)
+            return False
+        return True
+
+
+class DuplicateForm(forms.Form):
+    client = forms.ModelChoiceField(label=_("Client de destination"), queryset=Client.objects.none(),
+                                    empty_label=None)
+    name = forms.CharField(label=_("Nom du nouveau projet"), max_length=200)
+
+    def __init__(self, *args, clients, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the clients where the user may create projects: a forged id is refused.
+        self.fields["client"].queryset = Client.objects.filter(pk__in=[c.pk for c in clients])
+
+
+class ImportForm(forms.Form):
+    MAX_BYTES = 5 * 1024 * 1024
+
+    file = forms.FileField(label=_("Fichier roi-case/1 (JSON)"))
+    name = forms.CharField(label=_("Nom du projet (facultatif)"), max_length=200, required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("Le fichier dépasse 5 Mo."))
+        return upload

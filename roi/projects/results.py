@@ -1,0 +1,39 @@
+"""The results page (the wizard's summary step and the project's home): figures, charts,
+scenarios, warnings and completeness, from the project's overview (computed once)."""
+
+from __future__ import annotations
+
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from roi.documents import charts
+from roi.projects.selectors import ProjectOverview
+from roi.texts import SCENARIO_NAMES, warning_text
+
+
+def results_context(overview: ProjectOverview) -> dict:
+    result = overview.result
+    lang = (get_language() or "fr")[:2]
+    currency = overview.project.currency
+    labels = overview.catalogue.post_titles
+    horizons = [result.horizons[h] for h in sorted(result.horizons)]
+    return {
+        "overview": overview,
+        "completeness": overview.completeness,
+        "result": result,
+        "headline": result.headline,
+        "horizons": horizons,
+        "scenarios": [(SCENARIO_NAMES.get(s.factors.code, s.factors.code), s)
+                      for s in result.scenarios],
+        "warnings": [warning_text(w) for w in result.warnings],
+        "post_labels": labels,
+        "cost_posts": [(labels.get(p.category, p.category), p) for p in result.costs_by_post
+                       if p.total or p.total_unadjusted],
+        "gain_posts": [(labels.get(p.category, p.category), p) for p in result.gains_by_post
+                       if p.total or p.total_unadjusted],
+        "tornado": [(labels.get(bar.category, bar.category), bar) for bar in result.tornado],
+        "cashflow_chart": mark_safe(charts.cashflow_svg(result, lang=lang, currency=currency)),
+        "posts_chart": mark_safe(charts.posts_svg(result, labels=labels, lang=lang)),
+        "tornado_chart": mark_safe(charts.tornado_svg(result, labels=labels, lang=lang)),
+        "has_lines": bool(result.case.costs or result.case.gains),
+    }

@@ -1,0 +1,95 @@
+"""Client workspaces and invitations: access, form, service, redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from roi.access import Action, ClientAccess, require_client
+from roi.errors import ServiceError
+from roi.tenancy import services
+from roi.tenancy.forms import AcceptInvitationForm, ClientForm, InvitationForm
+from roi.tenancy.models import Invitation, Role
+
+
+@login_required
+def client_create(request: HttpRequest) -> HttpResponse:
+    is_consultant = request.user.memberships.filter(role=Role.CONSULTANT).exists()
+    if not (request.user.is_staff or is_consultant):
+        raise PermissionDenied
+    form = ClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        client = services.client_create(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Espace client « %(name)s » créé.") % {"name": client.name})
+        return redirect("roi:client_detail", client_id=client.pk)
+    return render(request, "roi/client_form.html", {"form": form})
+
+
+@require_client(Action.MANAGE)
+def client_edit(request: HttpRequest, access: ClientAccess) -> HttpResponse:
+    form = ClientForm(request.POST or None, instance=access.client)
+    if request.method == "POST" and form.is_valid():
+        services.client_update(client=access.client, **form.cleaned_data)
+        messages.success(request, _("Espace client enregistré."))
+        return redirect("roi:client_detail", client_id=access.client.pk)
+    return render(request, "roi/client_form.html", {"form": form, "client": access.client})
+
+
+@require_client(Action.MANAGE)
+def invitation_create(request: HttpRequest, access: ClientAccess) -> HttpResponse:
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                client=access.client, invited_by=request.user,
+                base_url=request.build_absolute_uri("/"), **form.cleaned_data,
+            )
+        except ServiceError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(request, _("Invitation envoyée à %(email)s.")
+                             % {"email": invitation.email})
+            return redirect("roi:client_detail", client_id=access.client.pk)
+    return render(request, "roi/invitation_form.html", {"form": form, "client": access.client})
+
+
+@require_POST
+@require_client(Action.MANAGE)
+def invitation_resend(request: HttpRequest, access: ClientAccess, invitation_id: int
+                      ) -> HttpResponse:
+    invitation = get_object_or_404(
+        Invitation, pk=invitation_id, client=access.client, accepted_at__isnull=True
+    )
+    services.invitation_send(invitation=invitation, base_url=request.build_absolute_uri("/"))
+    messages.success(request, _("Invitation renvoyée à %(email)s.") % {"email": invitation.email})
+    return redirect("roi:client_detail", client_id=access.client.pk)
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = services.invitation_from_token(token)
+    except ServiceError as error:
+        return render(request, "roi/invitation_invalid.html", {"error": str(error)}, status=400)
+    existing_user = services.User.objects.filter(email__iexact=invitation.email).first()
+    if existing_user is not None or invitation.accepted_at is not None:
+        # The account exists: joining the client is all there is to do (harmless twice).
+        services.invitation_accept(invitation=invitation, user=existing_user)
+        messages.info(request, _("Vous avez rejoint %(client)s. Connectez-vous pour continuer.")
+                      % {"client": invitation.client.name})
+        return redirect("roi:workspace" if request.user == existing_user else "login")
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        membership = services.invitation_accept(
+            invitation=invitation, password=form.cleaned_data["password1"],
+            first_name=form.cleaned_data["first_name"], last_name=form.cleaned_data["last_name"],
+        )
+        login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Bienvenue ! Votre compte est prêt."))
+        return redirect("roi:client_detail", client_id=invitation.client_id)
+    return render(request, "roi/invitation_accept.html", {"form": form, "invitation": invitation})
