@@ -14,6 +14,7 @@ import io
 import json
 import random
 import re
+import zipfile
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -42,6 +43,7 @@ from roi.documents.workbook import (
     HEADLINE_NAMES,
     CaseLayout,
     CaseSheets,
+    FormulaWorksheet,
     build_workbook,
     new_workbook,
     project_workbook,
@@ -551,6 +553,30 @@ def test_defined_names_inputs_and_formulas(workbooks):
                     used |= set(re.findall(r"([A-Z][A-Z0-9.]*)\(", cell.value))
     assert used <= FUNCTIONS, used - FUNCTIONS
     assert hasattr(Worksheet, "_prepare_formula")  # the hook FormulaWorksheet replaces
+
+
+def test_the_fast_formula_row_writes_what_xlsxwriter_writes():
+    """FormulaWorksheet's fast path (used for the 120 000 line-month cells of a large file)
+    gives the very bytes of XlsxWriter's own write_formula."""
+
+    def sheet_xml(fast: bool) -> bytes:
+        buffer = io.BytesIO()
+        book = new_workbook(buffer)
+        sheet = book.add_worksheet("Flux", worksheet_class=FormulaWorksheet if fast else None)
+        money = book.add_format({"num_format": excel_money_format("EUR")})
+        formulas = ["=(I$3>=$D17)*(I$3<=$E17)*$F17", '=IF(A1&"x"<>"",1,0)', "=SUM(A1:A3)",
+                    "=MIN(1,(K$3-$D17+1)/$G17)"]
+        values = [1500.0, 0.1 + 0.2, -12.5, 1 / 3]
+        if fast:
+            sheet.write_formula_row(16, 8, formulas, money, values)
+        else:
+            for offset, (formula, value) in enumerate(zip(formulas, values, strict=True)):
+                sheet.write_formula(16, 8 + offset, formula, money, value)
+        sheet.write_formula(17, 0, "=A1", None, "texte")  # not a fast-path cell
+        book.close()
+        return zipfile.ZipFile(buffer).read("xl/worksheets/sheet1.xml")
+
+    assert sheet_xml(fast=True) == sheet_xml(fast=False)
 
 
 def two_cases() -> bytes:
