@@ -20,7 +20,8 @@ help:
 
 install: system-packages .venv/.synced
 
-# System packages (PostgreSQL server, Chromium, fonts and Pango for WeasyPrint), installed only
+# System packages (PostgreSQL server, Chromium, fonts and Pango for WeasyPrint, LibreOffice Calc
+# for the workbook tests), installed only
 # when missing and only when we are root; otherwise say what is missing.
 system-packages:
 	@missing=""; for p in $(APT_PACKAGES); do \

@@ -151,9 +151,11 @@ def excel_rate_format(places: int = 2, *, lang: str = "fr") -> str:
     return _excel_format(lang, "", _excel_digits(places, grouped=False), after, red=False)
 
 
-def excel_number_format(places: int = 2, *, lang: str = "fr") -> str:
+def excel_number_format(places: int | None = 2, *, lang: str = "fr") -> str:
     """The Excel number format of a plain figure (months, factors): ``9,00`` (fr), ``9.00``
-    (en)."""
+    (en); ``places`` None shows as many decimals as the value has (a quantity: ``2,5``)."""
+    if places is None:
+        return f"{_EXCEL_LOCALES.get(lang, _EXCEL_LOCALES['fr'])}General"
     return _excel_format(lang, "", _excel_digits(places, grouped=False), "", red=False)
 
 

@@ -505,7 +505,8 @@ class CaseSheets:
         for benefit in case.qualitative_benefits or ("—",):
             row += 1
             self.text(ws, row, 1, benefit)
-        self._widths(ws, (34, 30, 40, 80))
+        self._widths(ws, (34, 40, 40, 80))
+        self._landscape(ws)
 
     def _cost_ref(self, index: int) -> str:
         return _("C%(n)s") % {"n": index + 1}
@@ -529,7 +530,8 @@ class CaseSheets:
         self.text(ws, row, L.C_POST, self._post(item))
         self.text(ws, row, L.C_LABEL, item.label)
         self.number(ws, row, L.C_AMOUNT, item.amount, self.money, _INPUT)
-        self.number(ws, row, L.C_QUANTITY, item.quantity, "General", _INPUT)
+        self.number(ws, row, L.C_QUANTITY, item.quantity, excel_number_format(None, lang=self.lang),
+                    _INPUT)
         self.text(ws, row, L.C_RECURRENCE,
                   self.recurrence_words[Recurrence(item.recurrence).value], _INPUT)
         self.number(ws, row, L.C_START, item.start_month, self.integer, _INPUT)
@@ -575,7 +577,7 @@ class CaseSheets:
         self._total_row(ws, total_row, ((L.C_TOTAL, self.result.headline.total_costs),),
                         count)
         self.text(ws, total_row + 2, 1, self._lines_note(), _NOTE)
-        self._widths(ws, (7, 14, 32, 40, 16, 10, 12, 10, 10, 18, 18))
+        self._widths(ws, (7, 14, 40, 40, 16, 10, 12, 10, 10, 18, 18))
         ws.freeze_panes(L.FIRST_LINE_ROW - 1, L.C_AMOUNT - 1)
         self._landscape(ws)
 
@@ -621,7 +623,7 @@ class CaseSheets:
             (L.G_TOTAL_UNADJUSTED, headline.total_gains_unadjusted),
             (L.G_TOTAL_ADJUSTED, headline.total_gains)), count)
         self.text(ws, total_row + 2, 1, self._lines_note(), _NOTE)
-        self._widths(ws, (7, 14, 32, 40, 16, 10, 12, 10, 10, 14, 11, 11, 18, 18, 18))
+        self._widths(ws, (7, 14, 40, 40, 16, 10, 12, 10, 10, 14, 11, 11, 18, 18, 18))
         ws.freeze_panes(L.FIRST_LINE_ROW - 1, L.C_AMOUNT - 1)
         self._landscape(ws)
 

@@ -62,13 +62,19 @@ def _soffice(arguments: list[str], directory: Path) -> str:
 
 def convert(workbooks: Mapping[str, bytes], directory: Path, target: str) -> dict[str, Path]:
     """Open each workbook (file name -> bytes) in Calc, recalculated, and save it as
-    ``target`` ("xlsx" or "pdf") in ``directory``; one soffice run for them all."""
+    ``target`` ("xlsx", "pdf", or "csv": the first sheet's cells as Calc shows them) in
+    ``directory``; one soffice run for them all."""
     sources = directory / "sources"
     output = directory / "calc"
     sources.mkdir(parents=True)
     for name, data in workbooks.items():
         (sources / name).write_bytes(data)
-    filter_name = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "pdf": "pdf"}[target]
+    filter_name = {
+        "xlsx": "xlsx:Calc MS Excel 2007 XML",
+        "pdf": "pdf",
+        # The first sheet as text, each cell as Calc shows it (the last option: "as shown").
+        "csv": "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true",
+    }[target]
     log = _soffice(["--convert-to", filter_name, "--outdir", str(output),
                     *(str(sources / name) for name in workbooks)], directory)
     results = {name: output / f"{Path(name).stem}.{target}" for name in workbooks}

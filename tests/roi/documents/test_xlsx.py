@@ -9,6 +9,7 @@ recalculate shows the dossier's figures.
 
 from __future__ import annotations
 
+import csv
 import functools
 import io
 import json
@@ -48,7 +49,14 @@ from roi.documents.workbook import (
     new_workbook,
     project_workbook,
 )
-from roi.formats import excel_money_format
+from roi.formats import (
+    Formatter,
+    excel_money_format,
+    excel_percent_format,
+    excel_rate_format,
+    format_money,
+    format_percent,
+)
 from roi.management.casefile import read_case
 from tests.roi.documents.calc import convert, formula_mismatches, recalculate, stored_values
 
@@ -489,6 +497,33 @@ def test_money_reads_the_french_way_in_calc_with_no_cell_too_narrow(workbooks, t
     assert "###" not in text
     for figure in ("45 000,00 €", "10 000,00 €", "22,22 %", "10,00 %", "9,00"):
         assert figure in text.replace("\u202f", " ").replace("\u00a0", " "), figure
+
+
+def test_the_number_formats_show_what_the_formatter_writes(tmp_path):
+    """Each Excel format of roi.formats, rendered by Calc, reads like format_money /
+    format_percent / Formatter.rate (Calc groups French thousands with a no-break space where
+    the formatter uses a narrow one: the grouping is the viewer's)."""
+    samples = []
+    for lang in ("fr", "en"):
+        for currency in ("EUR", "USD", "GBP", "CHF"):
+            for value in ("45000", "-10000.5", "0"):
+                samples.append((excel_money_format(currency, lang=lang), value,
+                                format_money(D(value), currency, lang=lang)))
+        for value in ("22.2222", "-3.5"):
+            samples.append((excel_percent_format(lang=lang), value,
+                            format_percent(D(value), lang=lang)))
+        samples.append((excel_rate_format(lang=lang), "0.08",
+                        Formatter(lang=lang).rate(D("0.08"))))
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    for row, (number_format, value, _) in enumerate(samples):
+        sheet.write_number(row, 0, float(value), book.add_format({"num_format": number_format}))
+    book.close()
+    shown = convert({"formats.xlsx": buffer.getvalue()}, tmp_path, "csv")["formats.xlsx"]
+    with shown.open(encoding="utf-8", newline="") as handle:
+        texts = [row[0] for row in csv.reader(handle)]
+    assert texts == [expected.replace("\u202f", "\u00a0") for _, _, expected in samples]
 
 
 # --- what the file is made of --------------------------------------------------------------
