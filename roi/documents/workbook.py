@@ -539,8 +539,8 @@ class CaseSheets:
 
     def _recurrence_validation(self, ws: Worksheet, count: int) -> None:
         words = [self.recurrence_words[r.value] for r in Recurrence]
-        if count == 0 or any("," in word for word in words):
-            return  # a list validation cannot carry a comma inside a choice
+        if count == 0 or any("," in word or '"' in word for word in words):
+            return  # a list validation cannot carry a comma or a quote inside a choice
         first = CaseLayout.FIRST_LINE_ROW - 1
         column = CaseLayout.C_RECURRENCE - 1
         ws.data_validation(first, column, first + count - 1, column,
