@@ -24,20 +24,22 @@ from roi.calculation.comparison import (
     comparison_document,
 )
 from roi.calculation.engine import (
-    EXTENDED_HORIZON_MONTHS,
     STANDARD_HORIZONS,
-    ByYear,
     CaseResult,
-    CaseWarning,
-    Headline,
-    MonthRow,
     PostTotal,
     ScenarioResult,
     TornadoBar,
+    compute,
+)
+from roi.calculation.figures import (
+    EXTENDED_HORIZON_MONTHS,
+    ByYear,
+    CaseWarning,
+    Headline,
+    MonthRow,
     Totals,
     Warning,
     YearRow,
-    compute,
 )
 from roi.calculation.irr import irr_percent
 from roi.calculation.kpi import (

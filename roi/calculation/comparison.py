@@ -35,7 +35,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from roi.calculation.engine import CaseResult, Headline, compute, headline_of_flows
+from roi.calculation.engine import CaseResult, compute
+from roi.calculation.figures import Headline, headline_of_flows
 from roi.calculation.lines import Vector, combine, post_flows, prefix_sums
 from roi.calculation.model import COST_CATEGORIES, GAIN_CATEGORIES, Case
 from roi.calculation.money import to_decimal

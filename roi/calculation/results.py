@@ -9,7 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from roi.calculation.engine import ByYear, CaseResult, CaseWarning, Headline, PostTotal, Totals
+from roi.calculation.engine import CaseResult, PostTotal
+from roi.calculation.figures import ByYear, CaseWarning, Headline, Totals
 from roi.calculation.money import quantize_money
 from roi.calculation.tracking import PostTracking, TrackingResult
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from roi.calculation.engine import CaseWarning, Headline, headline_of_flows
+from roi.calculation.figures import CaseWarning, Headline, headline_of_flows
 from roi.calculation.lines import Vector, combine, post_flows, prefix_sums
 from roi.calculation.model import COST_CATEGORIES, GAIN_CATEGORIES, Case, LineItem, Recurrence
 from roi.calculation.money import to_decimal

@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 
 from roi.calculation import DEFAULT_SCENARIOS, ScenarioFactors, compute, quantize_money
-from roi.calculation.engine import headline_of_flows
+from roi.calculation.figures import headline_of_flows
 from roi.calculation.lines import combine, post_flows
 from roi.calculation.model import COST_CATEGORIES, GAIN_CATEGORIES
 from roi.calculation.money import to_decimal

@@ -23,7 +23,7 @@ from roi.calculation import (
     ScenarioFactors,
     ScenarioResult,
     compute,
-    engine,
+    figures,
     item_totals,
     lines,
     quantize_money,
@@ -152,7 +152,7 @@ def test_headline_of_flows(case, months):
             discount_rate=case.discount_rate, months=months)
 
     our_rates, rates_before = [], []
-    ours = without_irr(headline(lines, engine), our_rates)
+    ours = without_irr(headline(lines, figures), our_rates)
     before = without_irr(headline(lines_before, engine_before), rates_before)
 
     assert ours == before

@@ -18,17 +18,8 @@ from fractions import Fraction
 from typing import Any
 
 from roi.calculation import limits
-from roi.calculation.engine import (
-    ByYear,
-    CaseWarning,
-    Headline,
-    MonthRow,
-    PostTotal,
-    ScenarioResult,
-    TornadoBar,
-    Totals,
-    YearRow,
-)
+from roi.calculation.engine import PostTotal, ScenarioResult, TornadoBar
+from roi.calculation.figures import ByYear, CaseWarning, Headline, MonthRow, Totals, YearRow
 from roi.calculation.kpi import kpi_progress
 from roi.calculation.model import (
     COST_CATEGORIES,
