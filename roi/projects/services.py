@@ -176,14 +176,18 @@ def project_reopen(*, project: RoiProject, user, expected_status: str | None = N
 
 
 def _reopen(project: RoiProject, *, user) -> None:
-    project.status = ProjectStatus.DRAFT
-    project.reopened_by = user
-    project.reopened_at = timezone.now()
-    project.updated_by = user
-    # A save (not an UPDATE) so that the history records the status change and who made it.
-    project._history_user = user
-    project.save(update_fields=["status", "reopened_by", "reopened_at", "updated_by",
-                                "updated_at"])
+    # A save of the row as stored (not an UPDATE, not the caller's possibly older copy), so
+    # that the history records the status change, as it is, and who made it.
+    stored = RoiProject.objects.get(pk=project.pk)
+    stored.status = ProjectStatus.DRAFT
+    stored.reopened_by = user
+    stored.reopened_at = timezone.now()
+    stored.updated_by = user
+    stored._history_user = user
+    stored.save(update_fields=["status", "reopened_by", "reopened_at", "updated_by",
+                               "updated_at"])
+    for name in ("status", "reopened_by", "reopened_at", "updated_by", "updated_at"):
+        setattr(project, name, getattr(stored, name))
 
 
 # --- what follows every change of inputs ----------------------------------------------------
