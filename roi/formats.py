@@ -185,6 +185,11 @@ def format_percent(value: Decimal, places: int = 2, *, lang: str = "fr") -> str:
     return f"{digits}%" if lang == "en" else f"{digits.replace('-', MINUS)}{NBSP}%"
 
 
+def irr_capped(value: Decimal | None) -> bool:
+    """Whether an IRR is shown as "> 1 000 %" rather than as its figure."""
+    return value is not None and Decimal(value) > IRR_DISPLAY_CAP
+
+
 def format_input(value: Decimal | None) -> str:
     """A value for an input field: no thousands separator, trailing zeros removed."""
     if value is None:
@@ -199,6 +204,10 @@ def localized_input(value: Decimal | None) -> str:
 
 
 NA = "n/a"
+NONE = "—"  # a figure that has no meaning here (a payback without any cost)
+# Above this an IRR says only "very fast": it is shown as "> 1 000 %" (the exact figure is in
+# the dossier's appendix).
+IRR_DISPLAY_CAP = Decimal(1000)
 
 
 @dataclass(frozen=True)
@@ -223,6 +232,21 @@ class Formatter:
         if value is None:
             return _("non atteint")
         return _("%(months)s mois") % {"months": format_decimal(value, 2, lang=self.lang)}
+
+    def payback(self, value: Decimal | None, *, total_costs: Decimal | None) -> str:
+        """A payback as a CFO reads it: ``9,00 mois``; "non atteint" when the cumulative does
+        not come back within the horizon; ``—`` without any cost (nothing to pay back, where
+        the method's rule gives 0)."""
+        if not total_costs:
+            return NONE
+        return self.months(value)
+
+    def irr(self, value: Decimal | None, places: int = 2) -> str:
+        """An IRR: ``18,50 %``; above 1 000 % (a one-off cost paid back in weeks), ``> 1 000 %``,
+        the exact figure being beside the point (the dossier's appendix gives it)."""
+        if value is not None and irr_capped(value):
+            return f">{NBSP}{self.percent(IRR_DISPLAY_CAP, 0)}"
+        return self.percent(value, places)
 
     def rate(self, value: Decimal | None) -> str:
         """A fraction as a percentage: 0.08 -> ``8,00 %``."""

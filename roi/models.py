@@ -15,11 +15,11 @@ from roi.projects.models import (
     QualitativeBenefit,
     RoiProject,
 )
-from roi.review.models import Comment, ProjectVersion
+from roi.review.models import Comment, CommentKind, ProjectVersion
 from roi.tenancy.models import Client, Invitation, Membership, Role
 
 __all__ = [
-    "AnswerStatus", "ChecklistAnswer", "Client", "Comment", "Invitation", "KpiEntry",
-    "LineItem", "LineKind", "Membership", "ProjectStatus", "ProjectVersion",
+    "AnswerStatus", "ChecklistAnswer", "Client", "Comment", "CommentKind", "Invitation",
+    "KpiEntry", "LineItem", "LineKind", "Membership", "ProjectStatus", "ProjectVersion",
     "QualitativeBenefit", "Role", "RoiProject",
 ]

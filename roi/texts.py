@@ -41,6 +41,11 @@ def warning_text(warning: CaseWarning) -> str:
         return _("Tous les gains sont du chiffre d’affaires sans marge appliquée : le ROI "
                  "compare des coûts à du chiffre d’affaires. Appliquez votre taux de marge pour "
                  "ne compter que le profit.")
+    if warning.code == "revenue_line_without_margin":
+        return _("La ligne « %(label)s » compte du chiffre d’affaires sans marge appliquée : le "
+                 "ROI la compare à des coûts comme si c’était du profit. Indiquez le taux de "
+                 "marge de cette ligne pour ne compter que le profit.") % {
+            "label": params.get("label", "")}
     if warning.code == "horizon_shorter_than_payback":
         payback = params.get("payback_months")
         if payback is not None:

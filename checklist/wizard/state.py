@@ -3,6 +3,7 @@ and sub-item, with the state of each step."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -11,6 +12,8 @@ from checklist.catalogue.reader import PostInfo, SubItemInfo
 from checklist.wizard.steps import GROUPS, STEPS, Group, Step, first_step_of
 from roi.projects.models import ChecklistAnswer, LineItem, RoiProject
 from roi.projects.selectors import ProjectOverview, project_overview
+from roi.review.models import ProjectVersion
+from roi.review.selectors import Threads, comment_threads, latest_version
 from roi.texts import warning_text
 
 DONE, INCOMPLETE, WARNING = "done", "incomplete", "warning"
@@ -20,6 +23,7 @@ WARNING_STEPS = {
     "no_contingency": "costs-contingency",
     "tco_below_licences": "costs-software",
     "revenue_without_margin": "gains-revenue",
+    "revenue_line_without_margin": "gains-revenue",
     "horizon_shorter_than_payback": "context",
     "licence_price_out_of_range": "costs-software",
 }
@@ -90,6 +94,20 @@ class WizardState:
     @property
     def completeness(self):
         return self.overview.completeness
+
+    @functools.cached_property
+    def threads(self) -> Threads:
+        """The review's comment threads (the banner and the badges), one query."""
+        return comment_threads(self.project)
+
+    @functools.cached_property
+    def open_comments_by_post(self) -> dict[str, int]:
+        """Post code -> comments still open on its lines."""
+        return self.threads.open_by_category(self.overview.lines)
+
+    @functools.cached_property
+    def latest_version(self) -> ProjectVersion | None:
+        return latest_version(self.project)
 
     def posts_of(self, kind: str) -> list[PostView]:
         return [view for view in self.posts.values() if view.post.kind == kind]

@@ -27,9 +27,29 @@ def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def form_status(request: HttpRequest, form) -> int:
-    """422 for an htmx form with errors (htmx is told to swap it in), 200 otherwise."""
-    return 422 if form.errors and is_htmx(request) else 200
+def form_status(request: HttpRequest, form, reopen=None) -> int:
+    """422 for an htmx form with errors or waiting for a confirmation (htmx is told to swap
+    it in), 200 otherwise."""
+    return 422 if (form.errors or reopen) and is_htmx(request) else 200
+
+
+def reopen_value(request: HttpRequest) -> str | None:
+    """The status the user confirmed reopening (the prompt's button), if any."""
+    return request.POST.get("reopen") or None
+
+
+NAV_KEYS = ("previous", "next", "stay")
+
+
+def _nav_key(request: HttpRequest) -> str:
+    return next((key for key in NAV_KEYS if key in request.POST), "")
+
+
+def _posted_fields(request: HttpRequest) -> list[tuple[str, str]]:
+    """What was posted (CSRF token and confirmation aside), to post it again once confirmed."""
+    return [(name, value) for name in request.POST if name not in ("csrfmiddlewaretoken",
+                                                                   "reopen")
+            for value in request.POST.getlist(name)]
 
 
 def step_url(project, step: Step) -> str:
@@ -88,7 +108,9 @@ def context_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
             return _next_or_stay(request, project, step)
     if request.method == "POST":
         project.refresh_from_db()
-    return render_step(request, access, step, "checklist/step_context.html", {"form": form})
+    return render_step(request, access, step, "checklist/step_context.html", {
+        "form": form, "reopen": form.reopen_required, "reopen_form": "step-form",
+        "reopen_nav": _nav_key(request)})
 
 
 def post_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
@@ -97,10 +119,11 @@ def post_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
     view = state.posts.get(step.post_code)
     if view is None:
         raise Http404
+    reopen = None
     if request.method == "POST":
         # The step's own form carries the "not applicable" answers (also saved one by one
         # with htmx as they change); lines are saved by their own forms.
-        changed = False
+        answers = []
         for item in view.items:
             if item.lines:
                 continue
@@ -109,15 +132,19 @@ def post_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
                       if not_applicable else "")
             status = AnswerStatus.NOT_APPLICABLE if not_applicable else AnswerStatus.OPEN
             if status != item.status or reason != item.reason:
-                services.answer_set(project=project, subitem=item.subitem, status=status,
-                                    reason=reason)
-                changed = True
-        if changed:
-            services.project_changed(project=project, user=request.user)
-        return _next_or_stay(request, project, step)
+                answers.append((item.subitem, status, reason))
+        try:
+            services.answers_set(project=project, answers=answers, user=request.user,
+                                 reopen=reopen_value(request))
+        except services.ReopenRequired as error:
+            reopen = error
+        else:
+            return _next_or_stay(request, project, step)
     return render_step(request, access, step, "checklist/step_post.html", {
         "view": view, "kind": view.post.kind,
         "quantify_helpers": quantify_helpers_for(step.post_code),
+        "reopen": reopen, "reopen_action": request.path,
+        "reopen_fields": _posted_fields(request) if reopen else [],
     }, state=state)
 
 
@@ -126,14 +153,20 @@ def benefits_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
     state = wizard_state(project)
     texts = [b.text for b in state.benefits]
     form = wizard_forms.BenefitsForm(request.POST or None, texts=texts)
+    reopen = None
     if request.method == "POST":
         if form.is_valid():
-            services.benefits_replace(project=project, texts=form.cleaned_data["texts"],
-                                      user=request.user)
-            return _next_or_stay(request, project, step)
-        texts = request.POST.getlist("benefit")
+            try:
+                services.benefits_replace(project=project, texts=form.cleaned_data["texts"],
+                                          user=request.user, reopen=reopen_value(request))
+            except services.ReopenRequired as error:
+                reopen = error
+            else:
+                return _next_or_stay(request, project, step)
+        texts = [t for t in request.POST.getlist("benefit") if t.strip()]
     return render_step(request, access, step, "checklist/step_benefits.html", {
         "form": form, "texts": texts, "suggestions": BENEFIT_SUGGESTIONS,
+        "reopen": reopen, "reopen_form": "step-form", "reopen_nav": _nav_key(request),
     }, state=state)
 
 
@@ -143,12 +176,19 @@ def kpis_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
     definitions = KpiDefinition.objects.filter(catalogue=CatalogueVersion.of(project))
     form = wizard_forms.KpiForm(request.POST or None, definitions=definitions,
                                 entries=state.kpis)
+    reopen = None
     if request.method == "POST":
         if form.is_valid():
-            services.kpis_replace(project=project, values=form.values(), user=request.user)
-            return _next_or_stay(request, project, step)
-    return render_step(request, access, step, "checklist/step_kpis.html", {"form": form},
-                       state=state)
+            try:
+                services.kpis_replace(project=project, values=form.values(),
+                                      user=request.user, reopen=reopen_value(request))
+            except services.ReopenRequired as error:
+                reopen = error
+            else:
+                return _next_or_stay(request, project, step)
+    return render_step(request, access, step, "checklist/step_kpis.html", {
+        "form": form, "reopen": reopen, "reopen_form": "step-form",
+        "reopen_nav": _nav_key(request)}, state=state)
 
 
 def summary_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
@@ -182,15 +222,18 @@ def _line_context(access: ProjectAccess, line: LineItem | None = None, **extra) 
     return {"access": access, "project": access.project, "line": line, **extra}
 
 
-def _post_fragment(request, access: ProjectAccess, step: Step, *, flash: str = "") -> HttpResponse:
-    """After a change: the whole post block (lines, statuses, live totals) re-rendered."""
+def _post_fragment(request, access: ProjectAccess, step: Step, *, flash: str = "",
+                   **extra) -> HttpResponse:
+    """After a change: the whole post block (lines, statuses, live totals) re-rendered, with
+    the project's status and the review banner (a change may have reopened the draft)."""
+    access.project.refresh_from_db()
     state = wizard_state(access.project)
     view = state.posts[step.post_code]
     response = render(request, "checklist/_post_block.html", {
         "access": access, "project": access.project, "state": state, "view": view,
         "kind": view.post.kind, "step": step, "flash": flash,
-        "quantify_helpers": quantify_helpers_for(step.post_code),
-    })
+        "quantify_helpers": quantify_helpers_for(step.post_code), "oob": True, **extra,
+    }, status=422 if extra.get("reopen") else 200)
     # The request came from a line form: the answer replaces the whole post block.
     response["HX-Retarget"] = "#post-block"
     response["HX-Reswap"] = "outerHTML"
@@ -214,18 +257,23 @@ def line_new(request: HttpRequest, access: ProjectAccess, step: str) -> HttpResp
     kind = "cost" if current.group == "costs" else "gain"
     form = wizard_forms.LineItemForm(request.POST or None, kind=kind,
                                      category=current.post_code, subitem=subitem)
+    reopen = None
     if request.method == "POST" and form.is_valid():
-        services.line_item_create(project=access.project, user=request.user, kind=kind,
-                                  category=current.post_code, subitem=subitem,
-                                  **form.cleaned_data)
-        if is_htmx(request):
-            return _post_fragment(request, access, current, flash=_("Ligne ajoutée."))
-        return redirect(step_url(access.project, current))
+        try:
+            services.line_item_create(project=access.project, user=request.user, kind=kind,
+                                      category=current.post_code, subitem=subitem,
+                                      reopen=reopen_value(request), **form.cleaned_data)
+        except services.ReopenRequired as error:
+            reopen = error
+        else:
+            if is_htmx(request):
+                return _post_fragment(request, access, current, flash=_("Ligne ajoutée."))
+            return redirect(step_url(access.project, current))
     template = "checklist/_line_form.html" if is_htmx(request) else "checklist/line_page.html"
     return render(request, template, _line_context(
-        access, form=form, step=current, subitem=subitem, kind=kind,
+        access, form=form, step=current, subitem=subitem, kind=kind, reopen=reopen,
         action=reverse("checklist:line_new", args=[access.project.pk, current.slug]),
-    ), status=form_status(request, form))
+    ), status=form_status(request, form, reopen))
 
 
 @require_project(Action.EDIT)
@@ -235,11 +283,16 @@ def line_edit(request: HttpRequest, access: ProjectAccess, line_id: int) -> Http
     current = _post_step_for_category(line.category)
     form = wizard_forms.LineItemForm(request.POST or None, instance=line, kind=line.kind,
                                      category=line.category)
+    reopen = None
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             services.line_item_update(line=line, user=request.user,
-                                      expected_version=form.cleaned_data.get("version"), **data)
+                                      expected_version=form.cleaned_data.get("version"),
+                                      reopen=reopen_value(request), **data)
+        except services.ReopenRequired as error:
+            reopen = error
+            line.refresh_from_db()
         except services.StaleLine as error:
             form.add_error(None, str(error))
             stored = LineItem.objects.filter(pk=line.pk).values_list("version", flat=True)
@@ -252,8 +305,9 @@ def line_edit(request: HttpRequest, access: ProjectAccess, line_id: int) -> Http
     template = "checklist/_line_form.html" if is_htmx(request) else "checklist/line_page.html"
     return render(request, template, _line_context(
         access, line, form=form, step=current, subitem=line.subitem, kind=line.kind,
+        reopen=reopen,
         action=reverse("checklist:line_edit", args=[access.project.pk, line.pk]),
-    ), status=form_status(request, form))
+    ), status=form_status(request, form, reopen))
 
 
 @require_POST
@@ -263,10 +317,31 @@ def line_delete(request: HttpRequest, access: ProjectAccess, line_id: int) -> Ht
     if line is None:
         raise Http404
     current = _post_step_for_category(line.category)
-    services.line_item_delete(line=line, user=request.user)
+    try:
+        services.line_item_delete(line=line, user=request.user, reopen=reopen_value(request))
+    except services.ReopenRequired as error:
+        return _confirm_on_post_step(request, access, current, error,
+                                     label=_("Rouvrir le brouillon et supprimer la ligne"))
     if is_htmx(request):
         return _post_fragment(request, access, current, flash=_("Ligne supprimée."))
     return redirect(step_url(access.project, current))
+
+
+def _confirm_on_post_step(request, access: ProjectAccess, step: Step, error, *,
+                          label: str = "") -> HttpResponse:
+    """A change of a post step refused until the user confirms reopening the draft: the post
+    block (htmx) or the step's page, with a prompt that posts the same data again."""
+    prompt = {"reopen": error, "reopen_action": request.path, "reopen_htmx": is_htmx(request),
+              "reopen_fields": _posted_fields(request), "reopen_label": label}
+    if is_htmx(request):
+        return _post_fragment(request, access, step, **prompt)
+    state = wizard_state(access.project)
+    view = state.posts[step.post_code]
+    response = render_step(request, access, step, "checklist/step_post.html", {
+        "view": view, "kind": view.post.kind,
+        "quantify_helpers": quantify_helpers_for(step.post_code), **prompt}, state=state)
+    response.status_code = 422
+    return response
 
 
 @require_project(Action.VIEW)
@@ -286,10 +361,14 @@ def answer_save(request: HttpRequest, access: ProjectAccess, subitem_id: int) ->
         raise Http404
     not_applicable = request.POST.get(f"na-{subitem.pk}") == "on"
     reason = request.POST.get(f"reason-{subitem.pk}", "").strip() if not_applicable else ""
-    services.answer_set(project=access.project, subitem=subitem,
-                        status=AnswerStatus.NOT_APPLICABLE if not_applicable
-                        else AnswerStatus.OPEN, reason=reason, user=request.user)
     current = _post_step_for_category(subitem.post.code)
+    try:
+        services.answer_set(project=access.project, subitem=subitem,
+                            status=AnswerStatus.NOT_APPLICABLE if not_applicable
+                            else AnswerStatus.OPEN, reason=reason, user=request.user,
+                            reopen=reopen_value(request))
+    except services.ReopenRequired as error:
+        return _confirm_on_post_step(request, access, current, error)
     if is_htmx(request):
         return _post_fragment(request, access, current)
     return redirect(step_url(access.project, current))
@@ -337,11 +416,15 @@ def quantify(request: HttpRequest, access: ProjectAccess, step: str, helper: str
     form = form_class(request.POST or None)
     subitem = _subitem(access, request.GET.get("subitem") or request.POST.get("subitem"),
                        current)
+    reopen = None
     if request.method == "POST" and form.is_valid():
         fields = quantified_line(helper, form.cleaned_data)
         try:
             services.line_item_create(project=access.project, user=request.user, kind="gain",
-                                      category=current.post_code, subitem=subitem, **fields)
+                                      category=current.post_code, subitem=subitem,
+                                      reopen=reopen_value(request), **fields)
+        except services.ReopenRequired as error:
+            reopen = error
         except ValidationError as error:
             # The inputs are each in bounds but their product is not (e.g. an amount over
             # the cap): say so on the form rather than fail.
@@ -355,6 +438,6 @@ def quantify(request: HttpRequest, access: ProjectAccess, step: str, helper: str
                 else "checklist/quantify_page.html")
     return render(request, template, {
         "access": access, "project": access.project, "form": form, "title": title,
-        "step": current, "subitem": subitem, "helper": helper,
+        "step": current, "subitem": subitem, "helper": helper, "reopen": reopen,
         "action": reverse("checklist:quantify", args=[access.project.pk, current.slug, helper]),
-    }, status=form_status(request, form))
+    }, status=form_status(request, form, reopen))

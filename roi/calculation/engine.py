@@ -323,23 +323,44 @@ def _tornado(cost_totals: dict[str, tuple[Fraction, Fraction]],
 
 def _warnings(case: Case, headline: Headline, base: Series,
               cost_totals: dict[str, tuple[Fraction, Fraction]]) -> tuple[CaseWarning, ...]:
+    """The method's warnings (§4), in a stable order, each with a stable code.
+
+    - ``no_contingency``: no amount in hidden costs (seed 000, post 8).
+    - ``tco_below_licences``: total costs below 1.5 × the software post (seed 002), once the
+      costs have been entered — that is once the case has a gain with an amount: the checklist
+      asks for the costs first, and a case that has only its first cost line (its licences)
+      is a case in progress, not a TCO of 1.
+    - ``revenue_without_margin``: every counted gain is revenue (``REVENUE_CATEGORIES``)
+      without a margin; otherwise ``revenue_line_without_margin`` for each gain line of the
+      ``revenue`` post (turnover by definition) that counts an amount without a margin:
+      ``line_index`` (0-based among the gains), ``label``, ``category``.
+    - ``horizon_shorter_than_payback``; then the licence price warnings (seed 002).
+    """
     warnings = []
     if cost_totals["contingency"][0] == 0:
         # Hidden costs are the most often forgotten post (seed 000, post 8).
         warnings.append(CaseWarning("no_contingency", {}))
     software = cost_totals["software"][0]
     total_costs = sum((adjusted for adjusted, _ in cost_totals.values()), Fraction(0))
-    if software > 0 and total_costs < TCO_MIN_RATIO * software:
+    counted_gains = [item for item in case.gains if item.amount * item.quantity != 0]
+    if counted_gains and software > 0 and total_costs < TCO_MIN_RATIO * software:
         warnings.append(CaseWarning("tco_below_licences", {
             "ratio": to_decimal(total_costs / software),
             "total_costs": to_decimal(total_costs),
             "software_costs": to_decimal(software),
         }))
-    counted_gains = [item for item in case.gains if item.amount * item.quantity != 0]
     if counted_gains and all(
         item.category in REVENUE_CATEGORIES and item.margin is None for item in counted_gains
     ):
         warnings.append(CaseWarning("revenue_without_margin", {}))
+    else:
+        warnings.extend(
+            CaseWarning("revenue_line_without_margin", {
+                "line_index": index, "label": item.label, "category": item.category})
+            for index, item in enumerate(case.gains)
+            if item.category == "revenue" and item.margin is None
+            and item.amount * item.quantity != 0
+        )
     if headline.payback_months is None:
         extended = EXTENDED_HORIZON_MONTHS
         warnings.append(CaseWarning("horizon_shorter_than_payback", {

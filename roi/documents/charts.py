@@ -266,7 +266,7 @@ def _cashflow_svg(result: CaseResult, *, lang: str, currency: str) -> str:
         body.append(_text(left + 8, top - 12, _("Seuil de rentabilité non atteint sur "
                                                 "l’horizon"),
                           fill=RED, weight="600", css_class="payback-not-reached"))
-    else:
+    elif result.headline.total_costs:  # without any cost there is nothing to pay back
         x = x_of(float(payback))
         payback_text = format_decimal(payback, 2, lang=lang)
         label = _("Seuil de rentabilité : %(months)s mois") % {"months": payback_text}

@@ -33,13 +33,18 @@ from checklist.catalogue.completeness import (
     Completeness,
     completeness,
 )
-from checklist.catalogue.models import RECURRENCE_CHOICES
-from checklist.catalogue.reader import CatalogueInfo, catalogue_from_file, file_version
+from checklist.catalogue.models import RECURRENCE_CHOICES, CatalogueVersion
+from checklist.catalogue.reader import (
+    CatalogueInfo,
+    catalogue_from_file,
+    catalogue_info,
+    file_version,
+)
 from roi.calculation import (
+    EXTENDED_HORIZON_MONTHS,
     Case,
     CaseResult,
     LineItem,
-    case_to_dict,
     case_to_json,
     compute,
     item_totals,
@@ -51,16 +56,21 @@ from roi.calculation.kpi import LTV_CAC_CODE, LTV_CAC_HEALTHY_MAX, LTV_CAC_HEALT
 from roi.documents.cache import cached, document_key
 from roi.documents.charts import cashflow_svg, posts_svg, tornado_svg
 from roi.documents.pdf import html_to_pdf, stylesheet
-from roi.formats import Formatter
+from roi.formats import Formatter, irr_capped
 from roi.projects.models import ProjectStatus, RoiProject
 from roi.projects.selectors import ProjectOverview, project_overview
-from roi.review.changes import Changes, changes_since
+from roi.review.changes import Changes, change_rows, changes_since
 from roi.review.models import ProjectVersion
-from roi.review.selectors import Approval, approval_from_version, latest_version
+from roi.review.selectors import (
+    Approval,
+    approval_from_version,
+    latest_version,
+    version_inputs,
+)
 from roi.texts import SCENARIO_NAMES, warning_text
 
 __all__ = ["DossierMeta", "build_dossier_context", "dossier_cache_key", "dossier_context",
-           "dossier_filename", "render_case_dossier", "render_dossier",
+           "dossier_filename", "project_dossier", "render_case_dossier", "render_dossier",
            "render_version_dossier", "short_help", "version_filename"]
 
 
@@ -71,7 +81,9 @@ class DossierMeta:
     project_name: str
     client_name: str = ""
     status: str = ""
-    revision: int | None = None
+    # What the reader calls this edition: "v1" when it shows exactly approved version 1,
+    # "Brouillon" otherwise (the internal revision counter is never shown), "" for a case file.
+    version_label: str = ""
     edition_date: date | None = None
     crm_solution: str = ""
     users_count: int | None = None
@@ -195,11 +207,50 @@ def headline_cells(headline, fmt: Formatter) -> dict:
         "net": fmt.money(headline.net_gain),
         "net_negative": headline.net_gain < 0,
         "roi": fmt.percent(headline.roi_percent),
-        "payback": fmt.months(headline.payback_months),
+        "payback": fmt.payback(headline.payback_months, total_costs=headline.total_costs),
         "npv": fmt.money(headline.npv),
-        "irr": fmt.percent(headline.irr_percent),
-        "discounted_payback": fmt.months(headline.discounted_payback_months),
+        "irr": fmt.irr(headline.irr_percent),
+        "irr_capped": irr_capped(headline.irr_percent),
+        "discounted_payback": fmt.payback(headline.discounted_payback_months,
+                                          total_costs=headline.total_costs),
     }
+
+
+def _decision(result: CaseResult, fmt: Formatter) -> dict:
+    """What the "Décision demandée" box asks, from the figures: ``kind`` is ``empty`` (no
+    line), ``no_cost``, ``late`` (not paid back within the horizon), ``negative`` (paid back
+    once but a loss at the horizon) or ``positive``; ``later_payback`` is when the cumulative
+    would come back (beyond the horizon), or "" if never within the format's 120 months."""
+    headline = result.headline
+    case = result.case
+    later = ""
+    for warning in result.warnings:
+        if warning.code == "horizon_shorter_than_payback":
+            value = warning.params.get("payback_months")
+            later = fmt.months(value) if value is not None else ""
+    if not case.costs and not case.gains:
+        kind = "empty"
+    elif headline.total_costs == 0:
+        kind = "no_cost"
+    elif headline.payback_months is None:
+        kind = "late"
+    elif headline.net_gain < 0:
+        kind = "negative"
+    else:
+        kind = "positive"
+    return {"kind": kind, "later_payback": later,
+            "checked_months": EXTENDED_HORIZON_MONTHS}
+
+
+def _capped_irrs(result: CaseResult, fmt: Formatter) -> list[dict]:
+    """The IRRs shown as "> 1 000 %", with their exact figure (the appendix prints them)."""
+    rows = []
+    horizons = {result.horizon_months: result.headline, **result.horizons}
+    for months, headline in sorted(horizons.items()):
+        if irr_capped(headline.irr_percent):
+            rows.append({"months": months, "exact": fmt.percent(headline.irr_percent),
+                         "current": months == result.horizon_months})
+    return rows
 
 
 def _year_table(result: CaseResult, fmt: Formatter) -> dict:
@@ -387,7 +438,9 @@ def build_dossier_context(*, case: Case, result: CaseResult, catalogue: Catalogu
         "approval": meta.approval,
         "approval_date": date_format(timezone.localtime(meta.approval.approved_at).date(),
                                      "DATE_FORMAT") if meta.approval else "",
-        "revision": meta.revision,
+        "version_label": meta.version_label,
+        "decision": _decision(result, fmt),
+        "capped_irrs": _capped_irrs(result, fmt),
         "edition_date": date_format(meta.edition_date, "DATE_FORMAT") if meta.edition_date
         else "",
         "start_date": date_format(meta.start_date, "DATE_FORMAT") if meta.start_date else "",
@@ -432,10 +485,16 @@ def _lang(project: RoiProject) -> str:
     return project.language or settings.LANGUAGE_CODE
 
 
+def _version_label(approval: Approval | None) -> str:
+    return f"v{approval.number}" if approval is not None and approval.current else _("Brouillon")
+
+
 def _meta(project: RoiProject, lang: str, approval: Approval | None) -> DossierMeta:
+    with override(lang):
+        label = _version_label(approval)
     return DossierMeta(
         project_name=project.name, client_name=project.client.name, status=project.status,
-        revision=project.revision, edition_date=timezone.localdate(),
+        version_label=label, edition_date=timezone.localdate(),
         crm_solution=project.crm_solution, users_count=project.users_count,
         start_date=project.start_date, lang=lang, approval=approval,
     )
@@ -449,20 +508,21 @@ class _Inputs:
     overview: ProjectOverview
     approval: Approval | None
     changes: Changes | None  # since the last approved version, when the dossier differs
+    version: ProjectVersion | None = None  # the approved version this dossier is, exactly
 
 
 def _inputs(project: RoiProject) -> _Inputs:
     overview = project_overview(project, lang=_lang(project))
-    approval, changes = None, None
+    approval, changes, exact = None, None, None
     latest = latest_version(project)
     if latest is not None:
+        changes = changes_since(latest, project, lines=overview.lines, case=overview.case)
         # Vouch for the approval only if this dossier shows exactly what was approved.
-        current = (project.status == ProjectStatus.APPROVED
-                   and latest.case == case_to_dict(overview.case))
+        current = project.status == ProjectStatus.APPROVED and not changes.any
         approval = approval_from_version(latest, current=current)
-        if not current:
-            changes = changes_since(latest, project, lines=overview.lines)
-    return _Inputs(overview, approval, changes)
+        if current:
+            changes, exact = None, latest
+    return _Inputs(overview, approval, changes, exact)
 
 
 def _key(kind: str, inputs: _Inputs) -> str:
@@ -471,7 +531,7 @@ def _key(kind: str, inputs: _Inputs) -> str:
     version = overview.catalogue_version
     return document_key(kind, [
         case_to_json(overview.case), project.pk, project.name, project.client.name,
-        project.status, project.revision, overview.lang, project.crm_solution,
+        project.status, overview.lang, project.crm_solution,
         project.users_count, project.start_date,
         sorted((a.subitem_id, a.status, a.reason) for a in overview.answers.values()),
         version.version if version else file_version(),
@@ -494,6 +554,9 @@ def _context(inputs: _Inputs) -> dict:
         meta=_meta(overview.project, overview.lang, inputs.approval),
     )
     context["changes"] = inputs.changes
+    if inputs.changes is not None:
+        fmt = Formatter(lang=overview.lang, currency=overview.case.currency)
+        context["change_rows"] = change_rows(inputs.changes, fmt)
     return context
 
 
@@ -511,26 +574,57 @@ def _html(context: dict) -> str:
 
 def render_dossier(project: RoiProject) -> bytes:
     """The project's CODIR dossier as PDF bytes, from the cache when nothing has changed."""
+    return project_dossier(project)[0]
+
+
+def project_dossier(project: RoiProject) -> tuple[bytes, str]:
+    """The project's dossier and its file name. When the project is approved and unchanged,
+    that is the approved version's own frozen PDF, named after it (``…-v1.pdf``), the same
+    bytes as its version link; otherwise today's edition of the draft (``…-brouillon.pdf``),
+    from the cache when nothing has changed."""
     inputs = _inputs(project)
+    if inputs.version is not None:
+        frozen = ProjectVersion.objects.filter(pk=inputs.version.pk).values_list(
+            "pdf", flat=True).first()
+        if frozen:
+            return bytes(frozen), version_filename(inputs.version)
 
     def build() -> bytes:
         with override(inputs.overview.lang):
             return html_to_pdf(_html(_context(inputs)))
 
-    return cached(_key("dossier", inputs), build)
+    content = cached(_key("dossier", inputs), build)
+    if inputs.version is not None:  # approved, its frozen PDF not rendered yet
+        return content, version_filename(inputs.version)
+    return content, dossier_filename(project)
 
 
 def render_version_dossier(version: ProjectVersion) -> bytes:
-    """The dossier of a frozen version: its own approved inputs, with its approval block."""
+    """The dossier of a frozen version, from its own frozen inputs: the approved case, the
+    catalogue and the answers it was approved with, the project's details as they were then;
+    with its approval block."""
     project = version.project
-    lang = _lang(project)
-    overview = project_overview(project, lang=lang)
+    frozen = version_inputs(version)
+    lang = frozen.language or settings.LANGUAGE_CODE
     case = parse_case(version.case)
+    catalogue_version = version.catalogue or CatalogueVersion.of(project)
+    catalogue = catalogue_info(catalogue_version, lang)
+    not_applicable = frozen.not_applicable
+    if not_applicable is None:  # a version frozen before its answers were recorded
+        not_applicable = project_overview(project, lang=lang).not_applicable
+    state = completeness(catalogue, counted={i.subitem for i in (*case.costs, *case.gains)
+                                             if i.subitem},
+                         not_applicable=not_applicable)
+    approval = approval_from_version(version)
     with override(lang):
         context = build_dossier_context(
-            case=case, result=compute(case), catalogue=overview.catalogue,
-            completeness=overview.completeness,
-            meta=_meta(project, lang, approval_from_version(version)),
+            case=case, result=compute(case), catalogue=catalogue, completeness=state,
+            meta=DossierMeta(
+                project_name=case.name or project.name, client_name=frozen.client_name,
+                status=ProjectStatus.APPROVED, version_label=_version_label(approval),
+                edition_date=timezone.localdate(version.approved_at),
+                crm_solution=frozen.crm_solution, users_count=frozen.users_count,
+                start_date=frozen.start_date, lang=lang, approval=approval),
         )
         return html_to_pdf(_html(context))
 
@@ -552,7 +646,8 @@ def render_case_dossier(case: Case, *, client_name: str = "", lang: str = "fr") 
 
 
 def dossier_filename(project: RoiProject) -> str:
-    return f"dossier-codir-{slugify(project.name) or 'projet'}.pdf"
+    """The file name of a draft's dossier (an approved one is named after its version)."""
+    return f"dossier-codir-{slugify(project.name) or 'projet'}-brouillon.pdf"
 
 
 def version_filename(version: ProjectVersion) -> str:

@@ -13,7 +13,8 @@ from roi.review.signals import version_approved
 def freeze_version_pdf(sender, *, version_id: int, **kwargs) -> None:
     """The frozen version's dossier, with its approval block, rendered once the approval has
     committed (never under the project's row lock)."""
-    version = ProjectVersion.objects.select_related("project__client", "approved_by").filter(
+    version = ProjectVersion.objects.select_related(
+        "project__client", "approved_by", "catalogue").filter(
         pk=version_id).first()
     if version is None or version.pdf:
         return

@@ -34,9 +34,8 @@ def project_checklist(request: HttpRequest, access: ProjectAccess) -> HttpRespon
 @require_safe
 @require_project(Action.VIEW)
 def project_dossier(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
-    project = access.project
-    return download(dossier.render_dossier(project), filename=dossier.dossier_filename(project),
-                    content_type=PDF)
+    content, filename = dossier.project_dossier(access.project)
+    return download(content, filename=filename, content_type=PDF)
 
 
 @require_safe

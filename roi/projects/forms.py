@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from roi.fields import PercentField, refresh_hidden
 from roi.projects.models import RoiProject
-from roi.projects.services import StaleRevision, project_update
+from roi.projects.services import ReopenRequired, StaleRevision, project_update
 from roi.tenancy.models import Client
 
 
@@ -37,16 +37,27 @@ class ProjectForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["revision"].initial = self.instance.revision
 
+    # Set when saving was refused because the project is under review: the status to confirm
+    # (the page shows the confirmation, the user's input is kept).
+    reopen_required: ReopenRequired | None = None
+
     def update_project(self, *, user) -> bool:
-        """Save through the service; False when someone else saved first.
+        """Save through the service; False when someone else saved first, or when the project
+        is submitted or approved and the user has not confirmed reopening its draft.
 
         Then the form carries the error, the user's input and the *current* revision, so that
-        saving again (once they have checked) goes through knowingly.
+        saving again (once they have checked) goes through knowingly. The confirmation comes
+        back as the ``reopen`` value of the posted data.
         """
         data = {k: v for k, v in self.cleaned_data.items() if k != "revision"}
         try:
             project_update(project=self.instance, user=user,
-                           expected_revision=self.cleaned_data.get("revision"), **data)
+                           expected_revision=self.cleaned_data.get("revision"),
+                           reopen=self.data.get("reopen") or None, **data)
+        except ReopenRequired as error:
+            self.reopen_required = error
+            self.instance.refresh_from_db()
+            return False
         except StaleRevision as error:
             self.add_error(None, str(error))
             self.instance.refresh_from_db(fields=["revision"])

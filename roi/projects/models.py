@@ -23,6 +23,11 @@ class ProjectStatus(models.TextChoices):
     APPROVED = "approved", _("Approuvé")
 
 
+# A change to a project in one of these states reopens its draft (a new approval is needed),
+# so every write asks the user first (roi.projects.services.project_open_for_edit).
+IN_REVIEW = (ProjectStatus.SUBMITTED, ProjectStatus.APPROVED)
+
+
 def percent_field(verbose: str, default: str) -> models.DecimalField:
     return models.DecimalField(
         verbose, max_digits=8, decimal_places=6, default=Decimal(default),
@@ -73,6 +78,13 @@ class RoiProject(models.Model):
     revision = models.PositiveIntegerField(default=1)
     wizard_step = models.CharField(max_length=40, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
+    # Who last reopened the draft of a submitted or approved project, and when (the change
+    # that follows needs a new approval).
+    reopened_at = models.DateTimeField(_("brouillon rouvert le"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("brouillon rouvert par"),
+    )
     # Deleted projects stay restorable for a grace period, then `purge_deleted` removes them.
     deleted_at = models.DateTimeField(null=True, blank=True)
     # Headline figures, refreshed by the services on every change (the portfolio lists

@@ -1,9 +1,11 @@
 """Writes of the projects domain: projects, their lines, checklist answers, benefits and KPIs.
 
-Every change to a project's inputs ends in :func:`project_changed`: who and when, a project
-under review goes back to draft, the stored headline figures are refreshed, and once the
-transaction has committed :data:`roi.projects.signals.inputs_changed` is sent (the documents
-follow it).
+Every change to a project's inputs starts with :func:`project_open_for_edit` and ends in
+:func:`project_changed`. A submitted or approved project is not changed silently: the write is
+refused with :class:`ReopenRequired` until the user confirms that its draft reopens (a new
+approval will be needed), by passing back the status they saw as ``reopen``. Then who and when
+are recorded, the stored headline figures are refreshed, and once the transaction has
+committed :data:`roi.projects.signals.inputs_changed` is sent (the documents follow it).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from roi.calculation import Case, compute, quantize_money
 from roi.errors import ServiceError
 from roi.projects.cases import project_case
 from roi.projects.models import (
+    IN_REVIEW,
     AnswerStatus,
     ChecklistAnswer,
     KpiEntry,
@@ -51,6 +54,22 @@ class StaleRevision(ServiceError):
 
 class StaleLine(ServiceError):
     """Someone else changed or deleted this line since the form was displayed."""
+
+
+class ReopenRequired(ServiceError):
+    """The project is submitted or approved: changing it reopens its draft, and the user has
+    not confirmed that yet (or confirmed it for another status than the current one)."""
+
+    def __init__(self, status: str):
+        self.status = status
+        if status == ProjectStatus.APPROVED:
+            message = _("Ce projet est approuvé. Le modifier rouvre son brouillon : la version "
+                        "approuvée reste figée telle quelle, et le projet devra être soumis puis "
+                        "approuvé à nouveau.")
+        else:
+            message = _("Ce projet est soumis au DAF. Le modifier le retire de la validation : "
+                        "il revient en brouillon et devra être soumis à nouveau.")
+        super().__init__(message)
 
 
 # --- projects ------------------------------------------------------------------------------
@@ -86,7 +105,8 @@ def project_touch(*, project: RoiProject, user, expected_revision: int | None = 
 
 @transaction.atomic
 def project_update(*, project: RoiProject, user, expected_revision: int | None = None,
-                   **fields) -> RoiProject:
+                   reopen: str | None = None, **fields) -> RoiProject:
+    project_open_for_edit(project=project, user=user, reopen=reopen)
     project_touch(project=project, user=user, expected_revision=expected_revision)
     for name, value in fields.items():
         setattr(project, name, value)
@@ -118,42 +138,88 @@ def project_set_wizard_step(*, project: RoiProject, step: str) -> None:
         project.wizard_step = step
 
 
+# --- review state: every change of inputs asks first, then reopens the draft ---------------
+
+
+def project_open_for_edit(*, project: RoiProject, user, reopen: str | None = None) -> None:
+    """The first step of every write of a project's inputs, inside its transaction.
+
+    Locks the project's row (an approval or a submission holding it finishes first), then: a
+    draft (or a project whose changes were requested) is open as it is; a submitted or approved
+    one is refused with :class:`ReopenRequired` unless ``reopen`` is the status the user saw
+    and confirmed, and then its draft is reopened (:func:`project_reopen`). Once reopened, the
+    project is a draft: the next edits of that reopening do not ask again.
+    """
+    status = RoiProject.objects.select_for_update().filter(pk=project.pk).values_list(
+        "status", flat=True).get()
+    project.status = status
+    if status in IN_REVIEW:
+        if reopen != status:
+            raise ReopenRequired(status)
+        _reopen(project, user=user)
+
+
+@transaction.atomic
+def project_reopen(*, project: RoiProject, user, expected_status: str | None = None) -> bool:
+    """Reopen the draft of a submitted or approved project, on purpose ("Rouvrir le
+    brouillon"): who and when are recorded. False when it was not under review any more (or no
+    longer in ``expected_status``, e.g. approved meanwhile: the user confirms again)."""
+    status = RoiProject.objects.select_for_update().filter(pk=project.pk).values_list(
+        "status", flat=True).get()
+    project.status = status
+    if status not in IN_REVIEW:
+        return False
+    if expected_status is not None and expected_status != status:
+        raise ReopenRequired(status)
+    _reopen(project, user=user)
+    return True
+
+
+def _reopen(project: RoiProject, *, user) -> None:
+    # A save of the row as stored (not an UPDATE, not the caller's possibly older copy), so
+    # that the history records the status change, as it is, and who made it.
+    stored = RoiProject.objects.get(pk=project.pk)
+    stored.status = ProjectStatus.DRAFT
+    stored.reopened_by = user
+    stored.reopened_at = timezone.now()
+    stored.updated_by = user
+    stored._history_user = user
+    stored.save(update_fields=["status", "reopened_by", "reopened_at", "updated_by",
+                               "updated_at"])
+    for name in ("status", "reopened_by", "reopened_at", "updated_by", "updated_at"):
+        setattr(project, name, getattr(stored, name))
+
+
 # --- what follows every change of inputs ----------------------------------------------------
 
 
 def project_changed(*, project: RoiProject, user) -> None:
-    """Something in the project's inputs changed: who and when, review state, figures, and
-    (after commit) the signal the documents follow."""
+    """Something in the project's inputs changed: who and when, figures, and (after commit)
+    the signal the documents follow.
+
+    A project still submitted or approved here was changed by a write that did not ask first
+    (:func:`project_open_for_edit`): it is refused, so that the whole change rolls back rather
+    than leave an "approved" project that no longer shows what was approved.
+    """
+    status = RoiProject.objects.filter(pk=project.pk).values_list("status", flat=True).get()
+    if status in IN_REVIEW:
+        raise ReopenRequired(status)
     RoiProject.objects.filter(pk=project.pk).update(updated_by=user, updated_at=timezone.now())
-    reopen_if_in_review(project)
     project_refresh_figures(project)
     project_id = project.pk
     transaction.on_commit(lambda: inputs_changed.send(sender=RoiProject, project_id=project_id))
 
 
-def reopen_if_in_review(project: RoiProject) -> None:
-    """A change to a submitted or approved project starts a new draft.
-
-    After approval the frozen version stays as it was; during review the CFO must not approve
-    figures they have not seen, so the sales director submits again. The UPDATE is conditional
-    (and waits for an approval holding the row), so a racing approval cannot be undone
-    silently: the change lands after it and reopens the project.
-    """
-    reopened = RoiProject.objects.filter(
-        pk=project.pk, status__in=[ProjectStatus.SUBMITTED, ProjectStatus.APPROVED]
-    ).update(status=ProjectStatus.DRAFT)
-    if reopened:
-        project.status = ProjectStatus.DRAFT
-
-
 def figures_of(case: Case) -> dict:
     """The headline figures stored on the project for the lists (portfolio, workspace)."""
     headline = compute(case).headline
+    # Without any cost there is nothing to pay back: no payback (shown "—", sorted last), not
+    # the engine's 0 months.
+    payback = None if headline.total_costs == 0 else headline.payback_months
     return {
         "roi_percent": None if headline.roi_percent is None
         else quantize_money(headline.roi_percent),
-        "payback_months": None if headline.payback_months is None
-        else quantize_money(headline.payback_months),
+        "payback_months": None if payback is None else quantize_money(payback),
         "net_gain": quantize_money(headline.net_gain),
     }
 
@@ -170,8 +236,9 @@ def project_refresh_figures(project: RoiProject) -> None:
 
 
 @transaction.atomic
-def line_item_create(*, project: RoiProject, user, kind: str, category: str, **fields
-                     ) -> LineItem:
+def line_item_create(*, project: RoiProject, user, kind: str, category: str,
+                     reopen: str | None = None, **fields) -> LineItem:
+    project_open_for_edit(project=project, user=user, reopen=reopen)
     position = project.line_items.filter(kind=kind, category=category).count()
     line = LineItem(project=project, kind=kind, category=category, position=position,
                     **{k: v for k, v in fields.items() if k in LINE_FIELDS})
@@ -184,8 +251,9 @@ def line_item_create(*, project: RoiProject, user, kind: str, category: str, **f
 
 
 @transaction.atomic
-def line_item_update(*, line: LineItem, user, expected_version: int | None, **fields
-                     ) -> LineItem:
+def line_item_update(*, line: LineItem, user, expected_version: int | None,
+                     reopen: str | None = None, **fields) -> LineItem:
+    project_open_for_edit(project=line.project, user=user, reopen=reopen)
     for name, value in fields.items():
         if name in LINE_FIELDS:
             setattr(line, name, value)
@@ -210,21 +278,42 @@ def line_item_update(*, line: LineItem, user, expected_version: int | None, **fi
 
 
 @transaction.atomic
-def line_item_delete(*, line: LineItem, user) -> None:
+def line_item_delete(*, line: LineItem, user, reopen: str | None = None) -> None:
     project = line.project
+    project_open_for_edit(project=project, user=user, reopen=reopen)
     line.delete()
     project_changed(project=project, user=user)
 
 
 @transaction.atomic
 def answer_set(*, project: RoiProject, subitem: SubItem, status: str, reason: str = "",
-               user=None) -> ChecklistAnswer:
+               user, reopen: str | None = None) -> ChecklistAnswer:
     """Record how a sub-item is addressed (not applicable with a reason, or back to do)."""
+    project_open_for_edit(project=project, user=user, reopen=reopen)
+    answer = _answer_save(project=project, subitem=subitem, status=status, reason=reason)
+    project_changed(project=project, user=user)
+    return answer
+
+
+@transaction.atomic
+def answers_set(*, project: RoiProject, answers: list[tuple[SubItem, str, str]], user,
+                reopen: str | None = None) -> None:
+    """Several answers at once (a wizard step's form): ``(sub-item, status, reason)``."""
+    if not answers:
+        return
+    project_open_for_edit(project=project, user=user, reopen=reopen)
+    for subitem, status, reason in answers:
+        _answer_save(project=project, subitem=subitem, status=status, reason=reason)
+    project_changed(project=project, user=user)
+
+
+def _answer_save(*, project: RoiProject, subitem: SubItem, status: str, reason: str
+                 ) -> ChecklistAnswer:
+    # By id: the wizard passes the catalogue reader's sub-items, not model instances.
     answer, _created = ChecklistAnswer.objects.update_or_create(
-        project=project, subitem=subitem, defaults={"status": status, "reason": reason[:500]}
+        project=project, subitem_id=subitem.pk,
+        defaults={"status": status, "reason": reason[:500]},
     )
-    if user is not None:
-        project_changed(project=project, user=user)
     return answer
 
 
@@ -236,7 +325,9 @@ def answer_clear_not_applicable(*, project: RoiProject, subitem_id: int) -> None
 
 
 @transaction.atomic
-def benefits_replace(*, project: RoiProject, texts: list[str], user) -> None:
+def benefits_replace(*, project: RoiProject, texts: list[str], user,
+                     reopen: str | None = None) -> None:
+    project_open_for_edit(project=project, user=user, reopen=reopen)
     project.qualitative_benefits.all().delete()
     QualitativeBenefit.objects.bulk_create(
         QualitativeBenefit(project=project, text=text, position=index)
@@ -246,8 +337,10 @@ def benefits_replace(*, project: RoiProject, texts: list[str], user) -> None:
 
 
 @transaction.atomic
-def kpis_replace(*, project: RoiProject, values: dict[str, dict], user) -> None:
+def kpis_replace(*, project: RoiProject, values: dict[str, dict], user,
+                 reopen: str | None = None) -> None:
     """values: KPI code -> {"baseline", "target", "actual"}; a KPI with no value is removed."""
+    project_open_for_edit(project=project, user=user, reopen=reopen)
     project.kpis.all().delete()
     KpiEntry.objects.bulk_create(
         KpiEntry(project=project, code=code, **numbers)
@@ -272,6 +365,7 @@ def project_duplicate(*, project: RoiProject, client: Client, user, name: str) -
     copy.status = ProjectStatus.DRAFT
     copy.revision = 1
     copy.wizard_step = ""
+    copy.reopened_at = copy.reopened_by = None
     copy.archived_at = None
     copy.deleted_at = None
     copy.created_by = copy.updated_by = user

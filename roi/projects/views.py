@@ -91,6 +91,7 @@ def project_edit(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
             return redirect("roi:project_detail", project_id=project.pk)
     return render(request, "roi/project_form.html", {
         "form": form, "client": access.client, "project": project,
+        "reopen": form.reopen_required,
     })
 
 
@@ -183,7 +184,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
                                                ("status", page.status)) if v})
     columns = [("client", _("Client"), False), ("name", _("Projet"), False),
                ("status", _("Statut"), False), ("roi", _("ROI"), True),
-               ("payback", _("Retour sur investissement"), True), ("net", _("Gain net"), True),
+               ("payback", _("Délai de retour"), True), ("net", _("Gain net"), True),
                ("updated_at", _("Dernière modification"), False)]
     return render(request, "roi/portfolio.html", {
         "page": page, "base_query": base_query, "columns": columns,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from roi.projects.models import LineItem, RoiProject
-from roi.review.models import Comment, ProjectVersion
+from roi.review.models import Comment, CommentKind, ProjectVersion
 
 
 @dataclass(frozen=True)
@@ -42,30 +42,127 @@ def latest_version(project: RoiProject) -> ProjectVersion | None:
 
 
 def project_versions(project: RoiProject) -> list[ProjectVersion]:
+    """The approved versions, newest first, without their inputs nor their PDF bytes."""
     return list(ProjectVersion.objects.filter(project=project).select_related(
-        "approved_by").defer("pdf", "case", "results", "lines"))
+        "approved_by").defer("pdf", "case", "results", "lines", "frozen"))
+
+
+@dataclass
+class Thread:
+    """The comments of one line (or the general ones), oldest first. Resolved when every
+    comment in it is; a new comment opens it again."""
+
+    comments: list[Comment] = field(default_factory=list)
+
+    def __iter__(self):
+        return iter(self.comments)
+
+    def __len__(self) -> int:
+        return len(self.comments)
+
+    def __bool__(self) -> bool:
+        return bool(self.comments)
+
+    @property
+    def open_count(self) -> int:
+        return sum(1 for comment in self.comments if comment.resolved_at is None)
+
+    @property
+    def resolved(self) -> bool:
+        return bool(self.comments) and not self.open_count
+
+    @property
+    def resolution(self) -> Comment | None:
+        """The comment whose resolution closed the thread (who and when), if it is resolved."""
+        if not self.resolved:
+            return None
+        return max(self.comments, key=lambda c: c.resolved_at)
 
 
 @dataclass
 class Threads:
-    by_line: dict[int, list[Comment]]
-    general: list[Comment]
-    orphans: list[Comment]  # their line was deleted: shown apart, under the line's label
+    by_line: dict[int, Thread]
+    general: Thread
+    orphans: Thread  # their line was deleted: shown apart, under the line's label
 
-    def of(self, line: LineItem) -> list[Comment]:
-        return self.by_line.get(line.pk, [])
+    def of(self, line: LineItem) -> Thread:
+        return self.by_line.get(line.pk) or Thread()
+
+    @property
+    def latest_request(self) -> Comment | None:
+        """The CFO's last "changes requested" (a general comment)."""
+        requests = [c for c in self.general if c.kind == CommentKind.REQUEST]
+        return requests[-1] if requests else None
+
+    @property
+    def open_count(self) -> int:
+        """Open comments in every thread, the general one and the deleted lines' included."""
+        return (sum(t.open_count for t in self.by_line.values()) + self.general.open_count
+                + self.orphans.open_count)
+
+    def open_by_category(self, lines: list[LineItem]) -> dict[str, int]:
+        """Post code -> open comments on its lines (the wizard's badges)."""
+        counts: dict[str, int] = {}
+        for line in lines:
+            thread = self.by_line.get(line.pk)
+            if thread is not None and thread.open_count:
+                counts[line.category] = counts.get(line.category, 0) + thread.open_count
+        return counts
 
 
 def comment_threads(project: RoiProject) -> Threads:
     """Every comment of the project, grouped by line (one query)."""
-    by_line: dict[int, list[Comment]] = {}
-    general: list[Comment] = []
-    orphans: list[Comment] = []
-    for comment in Comment.objects.filter(project=project).select_related("author"):
+    by_line: dict[int, Thread] = {}
+    general, orphans = Thread(), Thread()
+    for comment in Comment.objects.filter(project=project).select_related(
+            "author", "resolved_by"):
         if comment.line_id is not None:
-            by_line.setdefault(comment.line_id, []).append(comment)
+            by_line.setdefault(comment.line_id, Thread()).comments.append(comment)
         elif comment.line_label:
-            orphans.append(comment)
+            orphans.comments.append(comment)
         else:
-            general.append(comment)
+            general.comments.append(comment)
     return Threads(by_line, general, orphans)
+
+
+# --- what a frozen version shows besides its case ------------------------------------------
+
+
+def frozen_inputs(project: RoiProject, *, not_applicable: dict[str, str]) -> dict:
+    """What the dossier of a version shows besides its case, as it is at approval (JSON)."""
+    return {
+        "not_applicable": dict(not_applicable),
+        "client_name": project.client.name,
+        "crm_solution": project.crm_solution,
+        "users_count": project.users_count,
+        "start_date": project.start_date.isoformat() if project.start_date else None,
+        "language": project.language,
+    }
+
+
+@dataclass(frozen=True)
+class VersionInputs:
+    """:func:`frozen_inputs` read back; a version frozen before they were recorded falls back
+    on the project as it is now."""
+
+    not_applicable: dict[str, str] | None  # None: not recorded (an older version)
+    client_name: str
+    crm_solution: str
+    users_count: int | None
+    start_date: date | None
+    language: str
+
+
+def version_inputs(version: ProjectVersion) -> VersionInputs:
+    frozen, project = version.frozen or {}, version.project
+    start = frozen.get("start_date", project.start_date)
+    if isinstance(start, str):
+        start = date.fromisoformat(start)
+    return VersionInputs(
+        not_applicable=frozen.get("not_applicable"),
+        client_name=frozen.get("client_name", project.client.name),
+        crm_solution=frozen.get("crm_solution", project.crm_solution),
+        users_count=frozen.get("users_count", project.users_count),
+        start_date=start,
+        language=frozen.get("language", project.language),
+    )

@@ -1,5 +1,6 @@
-"""The CFO's review: every line with its thread, submit / request changes / approve, the
-project's history. Views only orchestrate: access, service, redirect."""
+"""The CFO's review: what a CFO signs (the headline figures, every line with all its
+assumptions and its comment thread), submit / request changes / approve, reopening a draft,
+the project's history. Views only orchestrate: access, service, redirect."""
 
 from __future__ import annotations
 
@@ -7,37 +8,63 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from roi.access import Action, ProjectAccess, require_project
 from roi.errors import ServiceError
-from roi.formats import localized_input
-from roi.projects.cases import project_lines
-from roi.projects.models import LineItem
+from roi.formats import Formatter, active_language, localized_input
+from roi.projects.models import LineItem, LineKind, ProjectStatus
+from roi.projects.selectors import project_overview
+from roi.projects.services import ReopenRequired, project_reopen
 from roi.review import services
-from roi.review.changes import changes_since_approval
+from roi.review.changes import change_rows, changes_since
 from roi.review.history import project_history
 from roi.review.selectors import comment_threads, project_versions
+from roi.texts import warning_text
 
 
 def _link(request: HttpRequest, project) -> str:
     return request.build_absolute_uri(reverse("roi:project_review", args=[project.pk]))
 
 
+def _review_url(project, anchor: str = "") -> str:
+    return reverse("roi:project_review", args=[project.pk]) + anchor
+
+
 @require_project(Action.VIEW)
 def review(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
-    """Every line with its assumption and its comment thread, the status and the versions."""
+    """What the CFO signs: the headline figures at the horizon and at 6/12/24/36 months, every
+    line with all its assumptions, its total and its thread, the checklist's completeness,
+    the status, what changed since the last approval and the versions."""
     project = access.project
-    lines = project_lines(project)
+    overview = project_overview(project)
+    result = overview.result
     threads = comment_threads(project)
     versions = project_versions(project)
+    changes = None
+    if versions:
+        changes = changes_since(versions[0], project, lines=overview.lines, case=overview.case)
+    labels = overview.catalogue.post_titles
+    rows = [(line, labels.get(line.category, line.category), overview.line_total(line),
+             threads.of(line)) for line in overview.lines]
+    fmt = Formatter(lang=active_language(), currency=project.currency)
+    listed = change_rows(changes, fmt) if changes is not None and changes.any else []
     return render(request, "roi/review.html", {
         "access": access, "project": project, "client": access.client,
-        "lines": [(line, threads.of(line)) for line in lines],
-        "general": threads.general, "orphans": threads.orphans,
-        "versions": versions,
-        "changes": changes_since_approval(project, lines=lines) if versions else None,
+        "headline": result.headline,
+        "horizons": [result.horizons[h] for h in sorted(result.horizons)],
+        "warnings": [warning_text(w) for w in result.warnings],
+        "completeness": overview.completeness,
+        "cost_lines": [row for row in rows if row[0].kind == LineKind.COST],
+        "gain_lines": [row for row in rows if row[0].kind == LineKind.GAIN],
+        "threads": threads, "versions": versions, "latest": versions[0] if versions else None,
+        "changes": changes,
+        "setting_rows": [row for row in listed if row.status == "setting"],
+        "line_rows": [row for row in listed if row.status != "setting"],
+        "approved_current": (project.status == ProjectStatus.APPROVED and changes is not None
+                             and not changes.any),
     })
 
 
@@ -48,24 +75,44 @@ def _int(value) -> int:
         raise Http404 from None
 
 
+def _line_of(access: ProjectAccess, value) -> LineItem | None:
+    if not value:
+        return None
+    line = LineItem.objects.filter(pk=_int(value), project=access.project).first()
+    if line is None:
+        raise Http404
+    return line
+
+
 @require_POST
 @require_project(Action.COMMENT)
 def comment_add(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
-    line = None
-    if request.POST.get("line"):
-        line = LineItem.objects.filter(pk=_int(request.POST["line"]),
-                                       project=access.project).first()
-        if line is None:
-            raise Http404
+    line = _line_of(access, request.POST.get("line"))
     try:
         services.comment_add(project=access.project, user=request.user,
-                             body=request.POST.get("body", ""), line=line)
+                             body=request.POST.get("body", ""), line=line,
+                             link=_link(request, access.project))
     except ServiceError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Commentaire ajouté."))
-    anchor = f"#line-{line.pk}" if line else "#general"
-    return redirect(reverse("roi:project_review", args=[access.project.pk]) + anchor)
+    return redirect(_review_url(access.project, f"#line-{line.pk}" if line else "#general"))
+
+
+@require_POST
+@require_project(Action.COMMENT)
+def thread_resolve(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    """Mark a thread resolved: a line's (``line``), the general one, or the deleted lines'."""
+    line = _line_of(access, request.POST.get("line"))
+    thread = request.POST.get("thread", services.GENERAL)
+    if thread not in (services.GENERAL, services.DELETED):
+        raise Http404
+    services.thread_resolve(project=access.project, user=request.user, line=line,
+                            thread=thread)
+    messages.success(request, _("Fil de discussion marqué comme résolu."))
+    anchor = f"#line-{line.pk}" if line else ("#deleted" if thread == services.DELETED
+                                              else "#general")
+    return redirect(_review_url(access.project, anchor))
 
 
 def _transition(request, access, call, success: str) -> HttpResponse:
@@ -75,14 +122,19 @@ def _transition(request, access, call, success: str) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, success)
-    return redirect("roi:project_review", project_id=access.project.pk)
+    return redirect(_review_url(access.project, "#status"))
+
+
+def _confirmed(request: HttpRequest) -> bool:
+    return request.POST.get("confirm_incomplete") == "on"
 
 
 @require_POST
 @require_project(Action.EDIT)
 def submit(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     return _transition(request, access, lambda: services.project_submit(
-        project=access.project, user=request.user, link=_link(request, access.project)),
+        project=access.project, user=request.user, link=_link(request, access.project),
+        confirm_incomplete=_confirmed(request)),
         _("Projet soumis au DAF pour validation."))
 
 
@@ -99,7 +151,29 @@ def request_changes(request: HttpRequest, access: ProjectAccess) -> HttpResponse
 def approve(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     return _transition(request, access, lambda: services.project_approve(
         project=access.project, user=request.user, comment=request.POST.get("comment", ""),
-        link=_link(request, access.project)), _("Projet approuvé : la version est figée."))
+        link=_link(request, access.project), confirm_incomplete=_confirmed(request)),
+        _("Projet approuvé : la version est figée."))
+
+
+@require_POST
+@require_project(Action.EDIT)
+def reopen(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    """"Rouvrir le brouillon": a submitted or approved project back to draft, on purpose (who
+    and when are recorded); then back to the page the user came from."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = _review_url(access.project)
+    try:
+        reopened = project_reopen(project=access.project, user=request.user,
+                                  expected_status=request.POST.get("status") or None)
+    except ReopenRequired as error:
+        messages.warning(request, str(error))
+        return redirect(target)
+    if reopened:
+        messages.success(request, _("Brouillon rouvert : vos modifications devront être "
+                                    "soumises puis approuvées à nouveau."))
+    return redirect(target)
 
 
 @require_project(Action.VIEW)

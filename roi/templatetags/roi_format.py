@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django import template
 
-from roi.formats import Formatter, active_language, localized_input
+from roi.formats import Formatter, active_language, irr_capped, localized_input
 
 register = template.Library()
 
@@ -50,6 +50,28 @@ def fraction_percent(value, places: int = 0) -> str:
 def months(value) -> str:
     """9 -> ``9,00 mois``; None -> ``non atteint``."""
     return _fmt().months(_value(value))
+
+
+@register.filter
+def payback(headline, discounted: str = "") -> str:
+    """A headline's payback (``discounted`` for the discounted one): ``9,00 mois``,
+    ``non atteint``, or ``—`` without any cost."""
+    if headline is None:
+        return ""
+    value = headline.discounted_payback_months if discounted else headline.payback_months
+    return _fmt().payback(value, total_costs=headline.total_costs)
+
+
+@register.filter
+def irr(value, places: int = 1) -> str:
+    """An IRR in percent: ``18,5 %``; above 1 000 %, ``> 1 000 %``."""
+    return _fmt().irr(_value(value), int(places))
+
+
+@register.filter
+def irr_exact(value) -> str:
+    """The exact figure of an IRR shown as "> 1 000 %" (for a tooltip), else ""."""
+    return _fmt().percent(_value(value)) if irr_capped(_value(value)) else ""
 
 
 @register.filter

@@ -399,7 +399,8 @@ def test_warning_no_contingency():
 
 
 def test_warning_tco_below_one_and_a_half_times_the_licences():
-    result = compute(case(12, costs=[cost("software", 1000, MONTHLY), cost("training", 2000)]))
+    result = compute(case(12, costs=[cost("software", 1000, MONTHLY), cost("training", 2000)],
+                          gains=[gain("productivity", 500)]))
 
     warning = next(w for w in result.warnings if w.code == "tco_below_licences")
     assert warning.params["ratio"] == to_decimal(Fraction(14000, 12000))

@@ -77,7 +77,8 @@ def test_document_is_json_serializable_and_carries_the_extras():
 
 
 def test_warning_params_are_strings():
-    result = compute(case(12, costs=[cost("software", 1000, MONTHLY)]))
+    result = compute(case(12, costs=[cost("software", 1000, MONTHLY)],
+                          gains=[gain("productivity", 100)]))
     (tco,) = [w for w in results_document(result)["warnings"] if w["code"] == "tco_below_licences"]
 
     assert tco["params"] == {"ratio": "1.00", "total_costs": "12000.00",

@@ -61,13 +61,24 @@ def test_consultant_portfolio_and_duplicate_into_another_client(page, e2e_world,
     assert copy.client == second and copy.line_items.count() == 9
 
 
-def test_cfo_comments_requests_changes_approves_and_sees_v2_changes(page, browser, live_server,
-                                                                    e2e_world, apogea_live):
+def _mobile(browser, page):
+    """The same user's session on a 390 px wide phone."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844},
+                                  storage_state=page.context.storage_state())
+    phone = context.new_page()
+    phone.base_url = page.base_url
+    return phone
+
+
+def test_cfo_requests_changes_the_director_answers_and_the_cfo_approves_v1(
+        page, browser, live_server, e2e_world, apogea_live):
     project = apogea_live
     review_url = f"{page.base_url}/projects/{project.pk}/review/"
-    # The sales director submits.
+    # The sales director submits; the checklist still has sub-items to do: asked, confirmed.
     login(page, "sales_director@test.example", PASSWORD)
     page.goto(review_url)
+    expect(page.get_by_test_id("incomplete-warning")).to_contain_text("« à faire »")
+    page.get_by_label("Soumettre quand même ce dossier incomplet").check()
     page.get_by_role("button", name="Soumettre au DAF").click()
     expect(page.get_by_text("Projet soumis au DAF pour validation.")).to_be_visible()
 
@@ -76,6 +87,10 @@ def test_cfo_comments_requests_changes_approves_and_sees_v2_changes(page, browse
     cfo_page.base_url = page.base_url
     login(cfo_page, "cfo@test.example", PASSWORD)
     cfo_page.goto(review_url)
+    # What the CFO signs: the figures at the horizon and at 6/12/24/36 months.
+    expect(cfo_page.get_by_test_id("review-roi")).to_have_text("22,22\u00a0%")
+    expect(cfo_page.get_by_test_id("review-payback")).to_have_text("9,00 mois")
+    expect(cfo_page.get_by_test_id("review-horizons")).to_contain_text("36 mois")
     line = cfo_page.locator("article", has_text="Conversion Apogea")
     line.get_by_label("Votre commentaire").fill("D’où vient le +10 % de conversion ?")
     line.get_by_role("button", name="Envoyer").click()
@@ -84,36 +99,88 @@ def test_cfo_comments_requests_changes_approves_and_sees_v2_changes(page, browse
     cfo_page.get_by_role("button", name="Demander des modifications").click()
     expect(cfo_page.get_by_text("Modifications demandées.").first).to_be_visible()
 
-    # The sales director answers on the line, and submits again.
-    page.goto(review_url)
+    # The sales director opens the wizard: the request in a banner, badges where it matters.
+    page.goto(f"{page.base_url}/projects/{project.pk}/wizard/gains-conversion/")
+    banner = page.get_by_test_id("changes-banner")
+    expect(banner).to_contain_text("Modifications demandées par")
+    expect(banner).to_contain_text("« Sourcez la conversion. »")
+    expect(banner).to_contain_text("2 commentaires restent à traiter")
+    expect(page.get_by_test_id("post-comment-badge")).to_have_count(1)
+    badge = page.get_by_test_id("line-comment-badge")
+    expect(badge).to_have_text("1 commentaire · à traiter")
+    shot(page, "13-wizard-banner-1280")
+    phone = _mobile(browser, page)
+    phone.goto(f"{page.base_url}/projects/{project.pk}/wizard/gains-conversion/")
+    expect(phone.get_by_test_id("changes-banner")).to_be_visible()
+    shot(phone, "13-wizard-banner-390")
+    phone.context.close()
+
+    # The badge leads to the thread: the director answers and resolves it, and the request.
+    badge.click()
     answer = page.locator("article", has_text="Conversion Apogea")
     answer.get_by_label("Votre commentaire").fill("Historique CRM 2025.")
     answer.get_by_role("button", name="Envoyer").click()
+    answer = page.locator("article", has_text="Conversion Apogea")
+    answer.get_by_role("button", name="Marquer comme résolu").click()
+    expect(page.locator("article", has_text="Conversion Apogea").get_by_test_id(
+        "thread-resolved")).to_contain_text("Résolu par")
+    page.locator("#general").get_by_role("button", name="Marquer comme résolu").click()
+    page.goto(f"{page.base_url}/projects/{project.pk}/wizard/gains-conversion/")
+    expect(page.get_by_test_id("changes-banner")).to_contain_text(
+        "Tous les commentaires sont résolus")
+    expect(page.get_by_test_id("line-comment-badge")).to_have_text("2 commentaires · résolu")
+    page.get_by_role("link", name="Soumettre à nouveau au DAF").click()
+    page.get_by_label("Soumettre quand même ce dossier incomplet").check()
     page.get_by_role("button", name="Soumettre au DAF").click()
+    expect(page.get_by_text("Projet soumis au DAF pour validation.")).to_be_visible()
 
+    # The CFO sees the answer and approves: "Approuvé v1", nothing listed as changed.
     cfo_page.goto(review_url)
     expect(cfo_page.get_by_text("Historique CRM 2025.")).to_be_visible()
+    approve_form = cfo_page.locator("form", has=cfo_page.get_by_role(
+        "button", name="Approuver et figer une version"))
+    approve_form.get_by_label("Approuver quand même ce dossier incomplet").check()
     cfo_page.get_by_role("button", name="Approuver et figer une version").click()
     expect(cfo_page.get_by_text("Projet approuvé : la version est figée.")).to_be_visible()
+    expect(cfo_page.get_by_test_id("review-status")).to_have_text("Approuvé v1")
+    expect(cfo_page.get_by_test_id("approved-banner")).to_contain_text("Approuvé v1")
+    expect(cfo_page.get_by_test_id("changes")).to_have_count(0)
+    expect(cfo_page.locator("main")).not_to_contain_text("Modifié depuis")
+    expect(cfo_page.get_by_test_id("version-completeness")).to_contain_text("à faire")
     with cfo_page.expect_download() as info:
         cfo_page.get_by_role("link", name=re.compile("v1 — dossier PDF")).click()
+    assert info.value.suggested_filename == "dossier-codir-crm-connecte-a-lerp-v1.pdf"
     pdf = open(info.value.path(), "rb").read()
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
-    assert "22,22" in re.sub(r"\s+", " ", text)
-    shot(cfo_page, "11-approved")
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    assert "22,22" in text and "v1, approuvée le" in text
+    shot(cfo_page, "11-approved-1280")
+    phone = _mobile(browser, cfo_page)
+    phone.goto(review_url)
+    expect(phone.get_by_test_id("review-status")).to_have_text("Approuvé v1")
+    shot(phone, "11-approved-390")
+    phone.context.close()
 
-    # A change after approval: a new draft whose changes are listed against v1.
+    # A change after approval asks first, then reopens the draft; it is listed against v1.
     integration = project.line_items.get(category="integration")
     page.goto(f"{page.base_url}/projects/{project.pk}/wizard/costs-integration/")
+    expect(page.get_by_test_id("reopen-banner")).to_contain_text("Approuvé v1")
     page.get_by_role("button", name=f"Modifier « {integration.label} »").click()
     page.locator("form.line-form").get_by_label("Montant unitaire").fill("20 000")
     page.locator("form.line-form").get_by_role("button", name="Enregistrer la ligne").click()
+    prompt = page.get_by_test_id("reopen-prompt")
+    expect(prompt).to_contain_text("Ce projet est approuvé. Le modifier rouvre son brouillon")
+    expect(page.locator("form.line-form").get_by_label("Montant unitaire")).to_have_value(
+        "20 000")
+    prompt.get_by_role("button", name="Rouvrir le brouillon et enregistrer").click()
     expect(page.locator(".flash")).to_have_text("Ligne enregistrée.")
+    expect(page.get_by_test_id("reopen-banner")).to_have_count(0)
     cfo_page.goto(review_url)
-    changes = cfo_page.locator("section", has_text="Modifié depuis la version approuvée v1")
+    changes = cfo_page.get_by_test_id("changes")
+    expect(changes).to_contain_text("Modifié depuis la version approuvée v1")
     expect(changes).to_contain_text("22,22\u00a0%")
     expect(changes).to_contain_text("17,02\u00a0%")
-    expect(changes).to_contain_text("18\u202f000,00\u00a0€ → 20\u202f000,00\u00a0€")
+    expect(changes).to_contain_text(
+        "montant unitaire 18\u202f000,00\u00a0€ → 20\u202f000,00\u00a0€")
     shot(cfo_page, "12-changes-since-v1")
     assert ProjectVersion.objects.get(project=project).number == 1
     cfo.close()

@@ -46,6 +46,8 @@ MATRIX = {
     "roi:project_review": ("project", "get", Action.VIEW, None),
     "roi:project_history": ("project", "get", Action.VIEW, None),
     "roi:comment_add": ("project", "post", Action.COMMENT, {"body": "Source ?"}),
+    "roi:thread_resolve": ("project", "post", Action.COMMENT, {"thread": "general"}),
+    "roi:project_reopen": ("project", "post", Action.EDIT, {"status": "approved"}),
     "roi:project_submit": ("project", "post", Action.EDIT, {}),
     "roi:project_request_changes": ("project", "post", Action.APPROVE, {"comment": "Non"}),
     "roi:project_approve": ("project", "post", Action.APPROVE, {}),

@@ -407,7 +407,7 @@ def test_every_member_downloads_the_dossier_and_the_checklist(client, world, apo
         assert response.status_code == 200, role
         assert response["Content-Type"] == "application/pdf"
         assert response["Content-Disposition"] == (
-            'attachment; filename="dossier-codir-crm-connecte-a-lerp.pdf"')
+            'attachment; filename="dossier-codir-crm-connecte-a-lerp-brouillon.pdf"')
         assert "private" in response["Cache-Control"]
         assert "22,22 %" in pdf_text(response.content)
         response = client.get(checklist)
@@ -505,7 +505,8 @@ def test_approved_dossier_carries_its_approval_until_the_figures_change(world, a
     apogea.save()
     version = review_services.project_approve(project=apogea, user=world.users["cfo"],
                                        link="https://roi.example/p/1",
-                                       comment="Go, sous réserve du devis final.")
+                                       comment="Go, sous réserve du devis final.",
+                                       confirm_incomplete=True)
     assert version.number == 1
     apogea.refresh_from_db()
     text = pdf_text(dossier.render_dossier(apogea))
@@ -529,7 +530,8 @@ def test_a_frozen_version_is_rendered_from_its_own_inputs(world, apogea, catalog
     apogea.status = "submitted"
     apogea.save()
     version = review_services.project_approve(project=apogea, user=world.users["cfo"],
-                                              link="https://roi.example/p/1")
+                                              link="https://roi.example/p/1",
+                                              confirm_incomplete=True)
     # The figures change after approval; the frozen dossier still shows what was approved.
     line = apogea.line_items.get(category="software")
     line.amount = Decimal("24000")

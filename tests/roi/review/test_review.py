@@ -21,6 +21,9 @@ def post(client, committed):
 
     def send(client_, user, name, project, data=None):
         client_.force_login(user)
+        if name in ("roi:project_submit", "roi:project_approve"):
+            # The world's project has sub-items still to do: say so knowingly.
+            data = {"confirm_incomplete": "on", **(data or {})}
         return committed(client_.post, reverse(name, args=[project.pk]), data or {})
 
     return send
@@ -66,7 +69,8 @@ def test_a_change_after_approval_starts_a_new_draft_and_is_listed(client, world,
     client.force_login(users["sales_director"])
     client.post(reverse("checklist:line_edit", args=[project.pk, line.pk]), {
         "label": line.label, "amount": "20 000", "quantity": "1", "recurrence": "once",
-        "start_month": "1", "end_month": "", "assumption": "", "version": str(line.version)})
+        "start_month": "1", "end_month": "", "assumption": "", "version": str(line.version),
+        "reopen": "approved"})
     project.refresh_from_db()
     assert project.status == "draft"
     assert ProjectVersion.objects.get(project=project).results["roi_percent"] == "22.22"
@@ -146,7 +150,8 @@ def test_the_next_dossier_lists_what_changed_since_v1(client, world, apogea, pos
     client.force_login(world.users["sales_director"])
     client.post(reverse("checklist:line_edit", args=[apogea.pk, line.pk]), {
         "label": line.label, "amount": "20000", "quantity": "1", "recurrence": "once",
-        "start_month": "1", "end_month": "", "assumption": "", "version": str(line.version)})
+        "start_month": "1", "end_month": "", "assumption": "", "version": str(line.version),
+        "reopen": "approved"})
     pdf = client.get(reverse("documents:project_dossier", args=[apogea.pk]))
     text = re.sub(r"\s+", " ", " ".join(
         p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages))
@@ -158,7 +163,8 @@ def test_a_change_during_review_sends_it_back_to_draft(client, world, apogea, po
     post(client, world.users["sales_director"], "roi:project_submit", apogea)
     add = apogea.line_items.get(category="training")
     client.force_login(world.users["sales_director"])
-    client.post(reverse("checklist:line_delete", args=[apogea.pk, add.pk]))
+    client.post(reverse("checklist:line_delete", args=[apogea.pk, add.pk]),
+                {"reopen": "submitted"})
     apogea.refresh_from_db()
     assert apogea.status == "draft"  # the CFO cannot approve figures they have not seen
     response = post(client, world.users["cfo"], "roi:project_approve", apogea)
@@ -172,9 +178,9 @@ def test_changed_settings_are_listed_since_approval(client, world, apogea, post)
     apogea.refresh_from_db()
     client.post(reverse("roi:project_edit", args=[apogea.pk]), {
         "name": apogea.name, "horizon_months": "12", "currency": "EUR", "discount_rate": "12",
-        "language": "fr", "revision": apogea.revision})
+        "language": "fr", "revision": apogea.revision, "reopen": "approved"})
     page = client.get(reverse("roi:project_review", args=[apogea.pk])).content.decode()
-    assert "Paramètres modifiés : taux d’actualisation" in page
+    assert "Paramètres modifiés : taux d’actualisation (8,00\u00a0% → 12,00\u00a0%)" in page
 
 
 def test_history_shows_values_in_words(client, world, apogea):
