@@ -19,6 +19,7 @@ from roi.review import services
 from roi.review.changes import changes_since_approval
 from roi.review.history import project_history
 from roi.review.selectors import comment_threads, project_versions
+from roi.text_input import clean_multiline
 
 
 def _link(request: HttpRequest, project) -> str:
@@ -59,7 +60,7 @@ def comment_add(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
             raise Http404
     try:
         services.comment_add(project=access.project, user=request.user,
-                             body=request.POST.get("body", ""), line=line)
+                             body=clean_multiline(request.POST.get("body", "")), line=line)
     except ServiceError as error:
         messages.error(request, str(error))
     else:
@@ -90,7 +91,8 @@ def submit(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
 @require_project(Action.APPROVE)
 def request_changes(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     return _transition(request, access, lambda: services.project_request_changes(
-        project=access.project, user=request.user, comment=request.POST.get("comment", ""),
+        project=access.project, user=request.user,
+        comment=clean_multiline(request.POST.get("comment", "")),
         link=_link(request, access.project)), _("Modifications demandées."))
 
 
@@ -98,7 +100,8 @@ def request_changes(request: HttpRequest, access: ProjectAccess) -> HttpResponse
 @require_project(Action.APPROVE)
 def approve(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     return _transition(request, access, lambda: services.project_approve(
-        project=access.project, user=request.user, comment=request.POST.get("comment", ""),
+        project=access.project, user=request.user,
+        comment=clean_multiline(request.POST.get("comment", "")),
         link=_link(request, access.project)), _("Projet approuvé : la version est figée."))
 
 
