@@ -42,6 +42,9 @@ class ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["revision"].initial = self.instance.revision
+        else:
+            # A new project has no revision to check.
+            del self.fields["revision"]
 
     def clean(self):
         cleaned = super().clean()
