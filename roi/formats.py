@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from roi.calculation.limits import MAX_AMOUNT
+from roi.calculation.limits import MAX_AMOUNT, MAX_QUANTITY
 
 
 def active_language() -> str:
@@ -22,8 +22,17 @@ _SPACES = re.compile(r"[\s\u00a0\u202f']")
 _CURRENCY = re.compile(r"(€|\$|£|eur|euros?|usd|gbp|chf|%)", re.IGNORECASE)
 
 
-_EN_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
-_FR_THOUSANDS = re.compile(r"[+-]?\d{1,3}(\.\d{3})+")
+# Thousands groups never start with 0: "0.001" is a thousandth, not 1.
+_EN_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?")
+_FR_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")
+# Beyond any bound of the product (10^19 is the largest monthly value of a line): refused
+# before Decimal arithmetic meets a 5 000-digit number.
+_LARGEST = MAX_AMOUNT * MAX_QUANTITY * 1000
+_MAX_DIGITS = 60
+
+
+class NumberTooLarge(ValueError):
+    """A well-formed number beyond anything the product accepts."""
 
 
 def parse_decimal(text: str | None, *, lang: str | None = None) -> Decimal | None:
@@ -31,13 +40,18 @@ def parse_decimal(text: str | None, *, lang: str | None = None) -> Decimal | Non
 
     A lone comma is the decimal separator (French ``12,5``), except in English where
     ``12,000`` groups thousands. Returns None for an empty value; raises ValueError when it
-    is not a number.
+    is not a number (a currency or percent sign alone, ``€``, is not a number either), and
+    :class:`NumberTooLarge` for a number far beyond every bound of the product.
     """
     if text is None:
         return None
-    cleaned = _CURRENCY.sub("", _SPACES.sub("", str(text))).strip()
-    if not cleaned:
+    spaceless = _SPACES.sub("", str(text))
+    if not spaceless:
         return None
+    cleaned = _CURRENCY.sub("", spaceless).strip()
+    if not cleaned:
+        # "€" or "%" alone: something was typed, and it is not a number.
+        raise ValueError(text)
     if lang is None:
         lang = active_language()
     if lang == "en" and _EN_THOUSANDS.fullmatch(cleaned):
@@ -55,12 +69,14 @@ def parse_decimal(text: str | None, *, lang: str | None = None) -> Decimal | Non
         cleaned = cleaned.replace(",", ".")
     if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", cleaned):
         raise ValueError(text)
+    if len(cleaned.lstrip("+-").split(".")[0].lstrip("0")) > _MAX_DIGITS:
+        raise NumberTooLarge(text)
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
         raise ValueError(text) from None
-    if abs(value) > MAX_AMOUNT * 1000:
-        raise ValueError(text)
+    if abs(value) > _LARGEST:
+        raise NumberTooLarge(text)
     return value
 
 
@@ -188,6 +204,14 @@ def format_percent(value: Decimal, places: int = 2, *, lang: str = "fr") -> str:
 def irr_capped(value: Decimal | None) -> bool:
     """Whether an IRR is shown as "> 1 000 %" rather than as its figure."""
     return value is not None and Decimal(value) > IRR_DISPLAY_CAP
+
+
+def format_limit(value: Decimal | int, *, lang: str | None = None) -> str:
+    """A bound as a message writes it: ``1 000 000 000 000``, ``0,5`` (fr); ``1,000,000``,
+    ``0.5`` (en): thousands grouped, no trailing zeros."""
+    number = Decimal(value)
+    places = max(0, -number.normalize().as_tuple().exponent)
+    return format_decimal(number, places, lang=lang or active_language())
 
 
 def format_input(value: Decimal | None) -> str:

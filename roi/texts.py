@@ -6,13 +6,14 @@ exports all word them here, in the active language.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from roi.calculation import CaseWarning
-from roi.formats import format_decimal
+from roi.formats import format_decimal, format_limit
 
 SCENARIO_NAMES = {
     "conservative": gettext_lazy("Prudent"),
@@ -65,3 +66,86 @@ def warning_text(warning: CaseWarning) -> str:
             "label": params.get("label", ""), "price": _num(params.get("price_per_user_month", 0)),
             "min": _num(params.get("minimum", 10), 0), "max": _num(params.get("maximum", 300), 0)}
     return warning.code
+
+
+# --- the interchange format's rules (roi-case/1), for the web import ------------------------
+# The format states its rules in short English sentences (the command line prints them as they
+# are); the web import words them in the user's language, the path kept as it is
+# ("costs[2].amount : doit être supérieur ou égal à 0").
+
+_NUMBER = r"-?\d+(?:\.\d+)?"
+_CASE_RULES: list[tuple[re.Pattern, object]] = [(re.compile(pattern), text) for pattern, text in [
+    (r"required", gettext_lazy("obligatoire")),
+    (r"unknown key", gettext_lazy("clé inconnue")),
+    (r"only allowed on gains", gettext_lazy("réservé aux gains")),
+    (r"must be an object", gettext_lazy("doit être un objet")),
+    (r"must be a list", gettext_lazy("doit être une liste")),
+    (r"must be a string", gettext_lazy("doit être un texte")),
+    (r"must be an integer", gettext_lazy("doit être un nombre entier")),
+    (r"must be a decimal number", gettext_lazy("doit être un nombre décimal")),
+    (r'must be a decimal number written like "1234\.56"',
+     gettext_lazy("doit être un nombre décimal écrit comme « 1234.56 »")),
+    (r"must be a finite number", gettext_lazy("doit être un nombre fini")),
+    (r"must not contain control characters",
+     gettext_lazy("ne doit pas contenir de caractère de contrôle (caractère nul…)")),
+    (r"must have at most (?P<n>\d+) items", gettext_lazy("au plus %(n)s éléments")),
+    (r"must be at most (?P<n>\d+) characters", gettext_lazy("au plus %(n)s caractères")),
+    (r"must have at most (?P<n>\d+) decimal places",
+     gettext_lazy("au plus %(n)s chiffres après la virgule")),
+    (r"must have at most (?P<n>\d+) months", gettext_lazy("au plus %(n)s mois")),
+    (rf"must be > (?P<a>{_NUMBER}) and <= (?P<b>{_NUMBER})",
+     gettext_lazy("doit être supérieur à %(a)s et inférieur ou égal à %(b)s")),
+    (rf"must be >= (?P<n>{_NUMBER})", gettext_lazy("doit être supérieur ou égal à %(n)s")),
+    (rf"must be <= (?P<n>{_NUMBER})", gettext_lazy("doit être inférieur ou égal à %(n)s")),
+    (r"must be >= start_month",
+     gettext_lazy("doit être supérieur ou égal au mois de début (start_month)")),
+    (r"must be <= horizon_months (?P<n>\d+)",
+     gettext_lazy("doit être inférieur ou égal à l’horizon (horizon_months, %(n)s)")),
+    (r"must be one of (?P<values>.+)", gettext_lazy("doit être l’une des valeurs %(values)s")),
+    (r"duplicate code", gettext_lazy("code en double")),
+    (r"must use only a-z, 0-9, _ and -",
+     gettext_lazy("ne doit contenir que a-z, 0-9, _ et -")),
+    (r'must be "(?P<value>[^"]+)"', gettext_lazy("doit valoir « %(value)s »")),
+    (r"must be a 3-letter ISO 4217 code such as EUR",
+     gettext_lazy("doit être un code de devise ISO 4217 de 3 lettres, comme EUR")),
+    (r"required when a line has actuals",
+     gettext_lazy("obligatoire dès qu’une ligne porte des réels")),
+    (r"month must be >= 1", gettext_lazy("le mois doit être supérieur ou égal à 1")),
+    (rf"month must be <= (?P<n>{_NUMBER})",
+     gettext_lazy("le mois doit être inférieur ou égal à %(n)s")),
+    (r'month must be written without leading zeros, like "3"',
+     gettext_lazy("le mois s’écrit sans zéro initial, comme « 3 »")),
+    (r'month must be a whole number written like "3"',
+     gettext_lazy("le mois doit être un nombre entier écrit comme « 3 »")),
+    (r"month after as_of_month (?P<n>\d+)",
+     gettext_lazy("mois postérieur au dernier mois clos (as_of_month, %(n)s)")),
+    (r"the document must be a JSON object", gettext_lazy("le document doit être un objet JSON")),
+    (r"the document must be at most (?P<n>\d+) characters",
+     gettext_lazy("le document doit faire au plus %(n)s caractères")),
+    (r"invalid JSON at line (?P<line>\d+), column (?P<column>\d+): .*",
+     gettext_lazy("JSON invalide à la ligne %(line)s, colonne %(column)s")),
+    (r"invalid JSON: the text must be UTF-8",
+     gettext_lazy("JSON invalide : le texte doit être en UTF-8")),
+    (r"invalid JSON: too deeply nested", gettext_lazy("JSON invalide : imbrication trop profonde")),
+    (r"invalid JSON: the key (?P<key>.+) appears twice in one object",
+     gettext_lazy("JSON invalide : la clé %(key)s apparaît deux fois dans un même objet")),
+    (r"invalid JSON.*", gettext_lazy("JSON invalide")),
+    (r"unreadable document \((?P<reason>\w+)\)", gettext_lazy("document illisible (%(reason)s)")),
+]]
+
+
+def _shown_number(text: str) -> str:
+    return format_limit(Decimal(text)) if re.fullmatch(_NUMBER, text) else text
+
+
+def case_error_text(path: str, message: str) -> str:
+    """One problem of a roi-case/1 document, in the active language: the path as the format
+    names it, then the rule (``costs[2].amount : doit être supérieur ou égal à 0``). A rule
+    this table does not know is shown as the format words it."""
+    for pattern, text in _CASE_RULES:
+        match = pattern.fullmatch(message)
+        if match:
+            params = {key: _shown_number(value) for key, value in match.groupdict().items()}
+            message = str(text) % params if params else str(text)
+            break
+    return _("%(path)s : %(rule)s") % {"path": path, "rule": message} if path else message

@@ -8,20 +8,24 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from roi.calculation import limits
-from roi.fields import LocalizedDecimalField, PercentField
-from roi.projects.forms import ProjectForm
+from roi.fields import TEXT_MESSAGES, LocalizedDecimalField, PercentField, formfield_for
+from roi.formats import currency_symbol
+from roi.projects.forms import STALE_FORM, ProjectForm
 from roi.projects.models import LineItem
+from roi.text_input import clean_single_line, has_control_characters, has_line_break
+
+
+def _factor(label) -> PercentField:
+    # A scenario's factor is > 0 and at most 10 (1 000 %), as the interchange format says.
+    return PercentField(label=label, greater_than=Decimal(0), max_value=Decimal(1000),
+                        decimal_places=4)
 
 
 class ContextForm(ProjectForm):
-    conservative_gains_factor = PercentField(
-        label=_("Prudent : gains retenus (%)"), min_value=Decimal(0), max_value=Decimal(1000))
-    conservative_costs_factor = PercentField(
-        label=_("Prudent : coûts retenus (%)"), min_value=Decimal(0), max_value=Decimal(1000))
-    optimistic_gains_factor = PercentField(
-        label=_("Optimiste : gains retenus (%)"), min_value=Decimal(0), max_value=Decimal(1000))
-    optimistic_costs_factor = PercentField(
-        label=_("Optimiste : coûts retenus (%)"), min_value=Decimal(0), max_value=Decimal(1000))
+    conservative_gains_factor = _factor(_("Prudent : gains retenus (%)"))
+    conservative_costs_factor = _factor(_("Prudent : coûts retenus (%)"))
+    optimistic_gains_factor = _factor(_("Optimiste : gains retenus (%)"))
+    optimistic_costs_factor = _factor(_("Optimiste : coûts retenus (%)"))
 
     class Meta(ProjectForm.Meta):
         fields = [*ProjectForm.Meta.fields, "conservative_gains_factor",
@@ -37,23 +41,27 @@ class LineItemForm(forms.ModelForm):
 
     amount = LocalizedDecimalField(
         label=_("Montant unitaire"), min_value=Decimal(0), max_value=limits.MAX_AMOUNT,
+        decimal_places=6,
         help_text=_("Par unité (par utilisateur, par jour…) ; 12 000,50 ou 12000.50."))
     quantity = LocalizedDecimalField(
-        label=_("Quantité"), min_value=Decimal("0.000001"), max_value=limits.MAX_QUANTITY,
-        initial=Decimal(1), help_text=_("Nombre d’utilisateurs, de jours…"))
+        label=_("Quantité"), greater_than=Decimal(0), max_value=limits.MAX_QUANTITY,
+        decimal_places=6, initial=Decimal(1), help_text=_("Nombre d’utilisateurs, de jours…"))
     confidence = PercentField(
-        label=_("Confiance (%)"), min_value=Decimal("0.0001"), max_value=Decimal(100),
-        initial=Decimal(1), required=False,
+        label=_("Confiance (%)"), greater_than=Decimal(0), max_value=Decimal(100),
+        decimal_places=4, initial=Decimal(1), required=False,
         help_text=_("Probabilité que ce gain se réalise : 100 % = certain."))
     margin = PercentField(
-        label=_("Marge appliquée (%)"), min_value=Decimal("0.0001"), max_value=Decimal(100),
-        required=False,
+        label=_("Marge appliquée (%)"), greater_than=Decimal(0), max_value=Decimal(100),
+        decimal_places=4, required=False,
         help_text=_("Pour un gain exprimé en chiffre d’affaires : la marge le convertit en "
                     "profit. Laissez vide si le montant est déjà un profit ou une économie."))
+    # Optimistic locking of an edited line: required, so that a client that leaves it out
+    # cannot silently overwrite someone else's change.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = LineItem
+        formfield_callback = formfield_for
         fields = ["label", "amount", "quantity", "recurrence", "start_month", "end_month",
                   "ramp_up_months", "confidence", "margin", "assumption"]
         widgets = {
@@ -72,13 +80,15 @@ class LineItemForm(forms.ModelForm):
 
     GAIN_ONLY = ("ramp_up_months", "confidence", "margin")
 
-    def __init__(self, *args, kind: str, category: str, subitem=None, **kwargs):
+    def __init__(self, *args, kind: str, category: str, subitem=None,
+                 horizon_months: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.kind = kind
         self.instance.category = category
         if subitem is not None and self.instance.subitem_id is None:
             self.instance.subitem = subitem
         self.kind = kind
+        self.horizon_months = horizon_months
         if kind == "cost":
             for name in self.GAIN_ONLY:
                 del self.fields[name]
@@ -93,29 +103,66 @@ class LineItemForm(forms.ModelForm):
         if "ramp_up_months" in self.fields:
             self.fields["ramp_up_months"].required = False
 
+    @property
+    def beyond_horizon(self) -> bool:
+        """The start month was refused for lying after the horizon (the form offers to
+        lengthen it)."""
+        return self.has_error("start_month", code="beyond_horizon")
+
     def clean_ramp_up_months(self):
         return self.cleaned_data.get("ramp_up_months") or 0
 
     def clean_start_month(self):
-        return self.cleaned_data.get("start_month") or 1
+        month = self.cleaned_data.get("start_month") or 1
+        horizon = self.horizon_months
+        # A line stored that way already (imported, or the horizon shortened since) may keep
+        # its month: only a month typed now is refused.
+        unchanged = self.instance.pk is not None and month == self.instance.start_month
+        if horizon is not None and month > horizon and not unchanged:
+            raise forms.ValidationError(
+                _("Le mois %(month)s est après l’horizon du projet (%(horizon)s mois) : "
+                  "cette ligne n’y compterait pour rien. Choisissez un mois de 1 à "
+                  "%(horizon)s, ou allongez l’horizon du projet."),
+                code="beyond_horizon", params={"month": month, "horizon": horizon})
+        return month
 
     def clean_confidence(self):
         value = self.cleaned_data.get("confidence")
         return Decimal(1) if value is None else value
 
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("version") is None:
+            self.add_error(None, STALE_FORM)
+        return cleaned
+
 
 class BenefitsForm(forms.Form):
     """Free list of qualitative benefits: one input per benefit."""
+
+    MAX_LENGTH = 500
 
     def __init__(self, *args, texts: list[str] | None = None, **kwargs):
         self.texts = texts or []
         super().__init__(*args, **kwargs)
 
+    def typed(self) -> list[str]:
+        """The benefits as posted, cleaned as :class:`roi.fields.TextField` shows them back."""
+        return [clean_single_line(t) for t in self.data.getlist("benefit")] if self.data else []
+
     def clean(self):
-        texts = [t.strip() for t in self.data.getlist("benefit") if t.strip()] if self.data else []
-        too_long = [t for t in texts if len(t) > 500]
+        posted = self.data.getlist("benefit") if self.data else []
+        texts = [t.strip() for t in self.typed() if t.strip()]
+        if any(has_control_characters(t) for t in posted):
+            raise forms.ValidationError(TEXT_MESSAGES["control"], code="control")
+        if any(has_line_break(t) for t in posted):
+            raise forms.ValidationError(TEXT_MESSAGES["line_break"], code="line_break")
+        too_long = [t for t in texts if len(t) > self.MAX_LENGTH]
         if too_long:
-            raise forms.ValidationError(_("Un bénéfice fait au plus 500 caractères."))
+            raise forms.ValidationError(
+                _("Un bénéfice fait au plus %(limit)s caractères (l’un en fait %(count)s)."),
+                code="max_length",
+                params={"limit": self.MAX_LENGTH, "count": max(len(t) for t in too_long)})
         self.cleaned_data["texts"] = list(dict.fromkeys(texts))
         return self.cleaned_data
 
@@ -134,7 +181,7 @@ class KpiForm(forms.Form):
             for column in self.COLUMNS:
                 self.fields[f"{definition.code}-{column}"] = LocalizedDecimalField(
                     label=f"{definition.name} ({column})", required=False,
-                    max_value=limits.MAX_AMOUNT, min_value=-limits.MAX_AMOUNT,
+                    max_value=limits.MAX_AMOUNT, min_value=-limits.MAX_AMOUNT, decimal_places=6,
                     initial=getattr(entry, column) if entry else None,
                 )
 
@@ -149,48 +196,57 @@ class KpiForm(forms.Form):
         }
 
 
-class TimeSavedForm(forms.Form):
-    hours_per_week = LocalizedDecimalField(label=_("Heures gagnées par semaine et par personne"),
-                                           min_value=Decimal(0), max_value=Decimal(80))
-    people = LocalizedDecimalField(label=_("Nombre de personnes concernées"),
-                                   min_value=Decimal(0), max_value=limits.MAX_QUANTITY)
-    loaded_hourly_cost = LocalizedDecimalField(label=_("Coût horaire chargé (€/h)"),
-                                               min_value=Decimal(0), max_value=Decimal(10000))
-    working_weeks = LocalizedDecimalField(label=_("Semaines travaillées par an"),
-                                          min_value=Decimal(1), max_value=Decimal(52),
-                                          initial=Decimal(45))
+def _number(label, *, minimum=Decimal(0), maximum=limits.MAX_QUANTITY, **kwargs):
+    return LocalizedDecimalField(label=label, min_value=minimum, max_value=maximum,
+                                 decimal_places=6, **kwargs)
 
 
-class ConversionUpliftForm(forms.Form):
-    opportunities_per_year = LocalizedDecimalField(label=_("Opportunités traitées par an"),
-                                                   min_value=Decimal(0),
-                                                   max_value=limits.MAX_QUANTITY)
-    uplift_rate = PercentField(label=_("Hausse du taux de conversion (points de %)"),
-                               min_value=Decimal(0), max_value=Decimal(100))
-    average_deal = LocalizedDecimalField(label=_("Montant moyen d’une affaire (€)"),
-                                         min_value=Decimal(0), max_value=limits.MAX_AMOUNT)
-    margin_rate = PercentField(label=_("Taux de marge (%)"), min_value=Decimal("0.01"),
-                               max_value=Decimal(100))
+def _rate(label, **kwargs):
+    return PercentField(label=label, max_value=Decimal(100), decimal_places=4, **kwargs)
 
 
-class ChurnReductionForm(forms.Form):
-    customers = LocalizedDecimalField(label=_("Nombre de clients"), min_value=Decimal(0),
-                                      max_value=limits.MAX_QUANTITY)
-    churn_drop_rate = PercentField(label=_("Baisse du taux d’attrition (points de %)"),
-                                   min_value=Decimal(0), max_value=Decimal(100))
-    annual_revenue_per_customer = LocalizedDecimalField(
-        label=_("Chiffre d’affaires annuel par client (€)"), min_value=Decimal(0),
-        max_value=limits.MAX_AMOUNT)
-    margin_rate = PercentField(label=_("Taux de marge (%)"), min_value=Decimal("0.01"),
-                               max_value=Decimal(100))
+class QuantifyForm(forms.Form):
+    """A quantification helper's inputs. Labels with ``%(currency)s`` name the project's
+    currency (``Coût horaire chargé ($/h)`` in a USD project)."""
+
+    def __init__(self, *args, currency: str = "EUR", **kwargs):
+        super().__init__(*args, **kwargs)
+        symbol = currency_symbol(currency)
+        for field in self.fields.values():
+            if "%(currency)s" in str(field.label):
+                field.label = str(field.label) % {"currency": symbol}
 
 
-class AcquisitionCostForm(forms.Form):
-    new_customers_per_year = LocalizedDecimalField(label=_("Nouveaux clients par an"),
-                                                   min_value=Decimal(0),
-                                                   max_value=limits.MAX_QUANTITY)
-    cac_drop = LocalizedDecimalField(label=_("Baisse du coût d’acquisition par client (€)"),
-                                     min_value=Decimal(0), max_value=limits.MAX_AMOUNT)
+class TimeSavedForm(QuantifyForm):
+    hours_per_week = _number(_("Heures gagnées par semaine et par personne"),
+                             maximum=Decimal(80))
+    people = _number(_("Nombre de personnes concernées"))
+    loaded_hourly_cost = _number(_("Coût horaire chargé (%(currency)s/h)"),
+                                 maximum=Decimal(10000))
+    working_weeks = _number(_("Semaines travaillées par an"), minimum=Decimal(1),
+                            maximum=Decimal(52), initial=Decimal(45))
+
+
+class ConversionUpliftForm(QuantifyForm):
+    opportunities_per_year = _number(_("Opportunités traitées par an"))
+    uplift_rate = _rate(_("Hausse du taux de conversion (points de %)"), min_value=Decimal(0))
+    average_deal = _number(_("Montant moyen d’une affaire (%(currency)s)"),
+                           maximum=limits.MAX_AMOUNT)
+    margin_rate = _rate(_("Taux de marge (%)"), greater_than=Decimal(0))
+
+
+class ChurnReductionForm(QuantifyForm):
+    customers = _number(_("Nombre de clients"))
+    churn_drop_rate = _rate(_("Baisse du taux d’attrition (points de %)"), min_value=Decimal(0))
+    annual_revenue_per_customer = _number(
+        _("Chiffre d’affaires annuel par client (%(currency)s)"), maximum=limits.MAX_AMOUNT)
+    margin_rate = _rate(_("Taux de marge (%)"), greater_than=Decimal(0))
+
+
+class AcquisitionCostForm(QuantifyForm):
+    new_customers_per_year = _number(_("Nouveaux clients par an"))
+    cac_drop = _number(_("Baisse du coût d’acquisition par client (%(currency)s)"),
+                       maximum=limits.MAX_AMOUNT)
 
 
 QUANTIFY_FORMS = {

@@ -17,10 +17,13 @@ from checklist.wizard.quantify import quantified_line
 from checklist.wizard.state import wizard_state
 from checklist.wizard.steps import FIRST_STEP, STEP_BY_SLUG, Step, neighbours, step_for_post
 from roi.access import Action, ProjectAccess, require_project
+from roi.calculation import limits
 from roi.fields import refresh_hidden
+from roi.formats import active_language, format_money
 from roi.projects import services
 from roi.projects.models import AnswerStatus, LineItem
 from roi.projects.results import results_context
+from roi.text_input import clean_single_line
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -128,8 +131,8 @@ def post_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
             if item.lines:
                 continue
             not_applicable = request.POST.get(f"na-{item.subitem.pk}") == "on"
-            reason = (request.POST.get(f"reason-{item.subitem.pk}", "").strip()
-                      if not_applicable else "")
+            reason = (clean_single_line(request.POST.get(f"reason-{item.subitem.pk}", ""))
+                      .strip() if not_applicable else "")
             status = AnswerStatus.NOT_APPLICABLE if not_applicable else AnswerStatus.OPEN
             if status != item.status or reason != item.reason:
                 answers.append((item.subitem, status, reason))
@@ -163,7 +166,7 @@ def benefits_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
                 reopen = error
             else:
                 return _next_or_stay(request, project, step)
-        texts = [t for t in request.POST.getlist("benefit") if t.strip()]
+        texts = form.typed()
     return render_step(request, access, step, "checklist/step_benefits.html", {
         "form": form, "texts": texts, "suggestions": BENEFIT_SUGGESTIONS,
         "reopen": reopen, "reopen_form": "step-form", "reopen_nav": _nav_key(request),
@@ -256,7 +259,8 @@ def line_new(request: HttpRequest, access: ProjectAccess, step: str) -> HttpResp
                        current)
     kind = "cost" if current.group == "costs" else "gain"
     form = wizard_forms.LineItemForm(request.POST or None, kind=kind,
-                                     category=current.post_code, subitem=subitem)
+                                     category=current.post_code, subitem=subitem,
+                                     horizon_months=access.project.horizon_months)
     reopen = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -282,7 +286,8 @@ def line_edit(request: HttpRequest, access: ProjectAccess, line_id: int) -> Http
                              project=access.project)
     current = _post_step_for_category(line.category)
     form = wizard_forms.LineItemForm(request.POST or None, instance=line, kind=line.kind,
-                                     category=line.category)
+                                     category=line.category,
+                                     horizon_months=access.project.horizon_months)
     reopen = None
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -360,7 +365,8 @@ def answer_save(request: HttpRequest, access: ProjectAccess, subitem_id: int) ->
     if subitem is None:
         raise Http404
     not_applicable = request.POST.get(f"na-{subitem.pk}") == "on"
-    reason = request.POST.get(f"reason-{subitem.pk}", "").strip() if not_applicable else ""
+    reason = (clean_single_line(request.POST.get(f"reason-{subitem.pk}", "")).strip()
+              if not_applicable else "")
     current = _post_step_for_category(subitem.post.code)
     try:
         services.answer_set(project=access.project, subitem=subitem,
@@ -413,21 +419,28 @@ def quantify(request: HttpRequest, access: ProjectAccess, step: str, helper: str
             quantify_helpers_for(current.post_code)):
         raise Http404
     form_class, title = wizard_forms.QUANTIFY_FORMS[helper]
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, currency=access.project.currency)
     subitem = _subitem(access, request.GET.get("subitem") or request.POST.get("subitem"),
                        current)
     reopen = None
     if request.method == "POST" and form.is_valid():
-        fields = quantified_line(helper, form.cleaned_data)
+        fields = quantified_line(helper, form.cleaned_data, currency=access.project.currency)
         try:
+            if fields["amount"] > limits.MAX_AMOUNT:
+                # The inputs are each in bounds but their product is not: say so on the form.
+                raise ValidationError({"amount": _(
+                    "Le gain calculé (%(amount)s par an) dépasse le maximum d’une ligne "
+                    "(%(limit)s) : vérifiez les valeurs saisies.") % {
+                    "amount": format_money(fields["amount"], access.project.currency, 0,
+                                           lang=active_language()),
+                    "limit": format_money(limits.MAX_AMOUNT, access.project.currency, 0,
+                                          lang=active_language())}})
             services.line_item_create(project=access.project, user=request.user, kind="gain",
                                       category=current.post_code, subitem=subitem,
                                       reopen=reopen_value(request), **fields)
         except services.ReopenRequired as error:
             reopen = error
         except ValidationError as error:
-            # The inputs are each in bounds but their product is not (e.g. an amount over
-            # the cap): say so on the form rather than fail.
             form.add_error(None, " ".join(m for ms in error.message_dict.values() for m in ms))
         else:
             if is_htmx(request):

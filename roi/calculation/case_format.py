@@ -15,6 +15,8 @@ Bounds (shared with the database models through :mod:`roi.calculation.limits`):
 - decimals: strings of plain decimals (``"1234.56"``, ``"-0.5"``) or JSON numbers, at most
   12 decimal places; no NaN, no infinity, no booleans;
 - strings: label and name <= 200 characters, assumption <= 4000, qualitative benefit <= 500;
+  no control characters (NUL and the other C0/C1 controls but tab, line feed and carriage
+  return): a database cannot store NUL, and none of them is text a reader sees;
 - lists: at most 2000 items (costs, gains), 100 qualitative benefits, 10 scenarios, 50 KPIs;
 - ``scenarios``: ``{code, gains_factor, costs_factor}``, factors in (0, 10], codes unique;
   omitted = the product's defaults (:data:`DEFAULT_SCENARIOS`);
@@ -75,6 +77,8 @@ MAX_JSON_CHARACTERS = 10_000_000
 _DECIMAL_TEXT = re.compile(r"-?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)")
 _CODE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _CURRENCY = re.compile(r"[A-Z]{3}")
+# C0 controls but tab, LF, VT, FF and CR; DEL; C1 controls but NEL.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _PLACES = Decimal(1).scaleb(-MAX_DECIMAL_PLACES)
 _WIDE = Context(prec=80)  # quantizing a bounded value to 12 places never overflows it
 
@@ -137,7 +141,7 @@ class _Reader:
         for key in value:
             if key in allowed:
                 continue
-            where = _join(path, str(key)[:50])
+            where = _join(path, _shown(key))
             if key in gain_only:
                 self.error(where, "only allowed on gains")
             else:
@@ -159,6 +163,9 @@ class _Reader:
             return None
         if len(value) > maximum:
             self.error(path, f"must be at most {maximum} characters")
+            return None
+        if _CONTROL.search(value):
+            self.error(path, "must not contain control characters")
             return None
         return value
 
@@ -212,6 +219,11 @@ class _Reader:
 
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
+
+
+def _shown(key: Any) -> str:
+    """A key of the document as a path shows it: 50 characters, control characters as "?"."""
+    return _CONTROL.sub("?", str(key)[:50])
 
 
 def _between(minimum: Decimal, maximum: Decimal, *, exclusive_minimum: bool = False
@@ -302,7 +314,7 @@ def _actuals(reader: _Reader, value: Any, path: str) -> tuple[tuple[int, Decimal
     before = len(reader.errors)
     pairs = []
     for key, amount in value.items():
-        where = _join(path, str(key)[:50])
+        where = _join(path, _shown(key))
         problem = _month_key_problem(key, reader.as_of_month)
         if problem is not None:
             reader.error(where, problem)

@@ -7,22 +7,28 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from roi.fields import PercentField, refresh_hidden
+from roi.fields import PercentField, TextField, formfield_for, refresh_hidden
 from roi.projects.models import RoiProject
 from roi.projects.services import ReopenRequired, StaleRevision, project_update
 from roi.tenancy.models import Client
+
+STALE_FORM = _("Ce formulaire ne dit pas quelle version il modifie : rechargez la page, "
+               "puis saisissez à nouveau vos modifications (rien n’a été enregistré).")
 
 
 class ProjectForm(forms.ModelForm):
     discount_rate = PercentField(
         label=_("Taux d’actualisation annuel (%)"), min_value=Decimal("0"),
-        max_value=Decimal("100"),
+        max_value=Decimal("100"), decimal_places=4,
         help_text=_("Le coût du capital de l’entreprise, par exemple 8 %."),
     )
+    # Optimistic locking: the revision the form was displayed at. Required when editing, so
+    # that a client that leaves it out cannot silently overwrite someone else's work.
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = RoiProject
+        formfield_callback = formfield_for
         fields = [
             "name", "crm_solution", "users_count", "start_date", "horizon_months",
             "currency", "discount_rate", "language",
@@ -36,6 +42,16 @@ class ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["revision"].initial = self.instance.revision
+        else:
+            # A new project has no revision to check.
+            del self.fields["revision"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("revision") is None:
+            # A hidden field's error would not show: the form says it at the top.
+            self.add_error(None, STALE_FORM)
+        return cleaned
 
     # Set when saving was refused because the project is under review: the status to confirm
     # (the page shows the confirmation, the user's input is kept).
@@ -69,7 +85,7 @@ class ProjectForm(forms.ModelForm):
 class DuplicateForm(forms.Form):
     client = forms.ModelChoiceField(label=_("Client de destination"), queryset=Client.objects.none(),
                                     empty_label=None)
-    name = forms.CharField(label=_("Nom du nouveau projet"), max_length=200)
+    name = TextField(label=_("Nom du nouveau projet"), max_length=200)
 
     def __init__(self, *args, clients, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,7 +97,7 @@ class ImportForm(forms.Form):
     MAX_BYTES = 5 * 1024 * 1024
 
     file = forms.FileField(label=_("Fichier roi-case/1 (JSON)"))
-    name = forms.CharField(label=_("Nom du projet (facultatif)"), max_length=200, required=False)
+    name = TextField(label=_("Nom du projet (facultatif)"), max_length=200, required=False)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -30,6 +30,7 @@ from roi.projects.models import (
     RoiProject,
 )
 from roi.tenancy.models import Membership
+from roi.text_input import clean_single_line
 
 # --- one project -----------------------------------------------------------------------------
 
@@ -166,10 +167,13 @@ def portfolio_page(user, *, query: str = "", client_id=None, status: str = "",
     projects = RoiProject.objects.filter(
         client__in=[c.pk for c in clients], deleted_at__isnull=True
     ).select_related("client", "updated_by")
-    query = query.strip()[:100]
+    query = clean_single_line(query).strip()[:100]
     if query:
-        projects = projects.filter(Q(name__icontains=query) | Q(client__name__icontains=query)
-                                   | Q(crm_solution__icontains=query))
+        # Accents and case aside ("connecte" finds "connecté"): PostgreSQL's unaccent
+        # (migration 0003), on both sides of the comparison.
+        projects = projects.filter(Q(name__unaccent__icontains=query)
+                                   | Q(client__name__unaccent__icontains=query)
+                                   | Q(crm_solution__unaccent__icontains=query))
     try:
         client_id = int(client_id) if client_id else None
     except (TypeError, ValueError):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -35,6 +35,7 @@ from roi.projects.models import (
 )
 from roi.projects.signals import inputs_changed
 from roi.tenancy.models import Client
+from roi.text_input import clean_multiline, clean_single_line
 
 DELETION_GRACE_DAYS = 30
 
@@ -238,8 +239,13 @@ def project_refresh_figures(project: RoiProject) -> None:
 @transaction.atomic
 def line_item_create(*, project: RoiProject, user, kind: str, category: str,
                      reopen: str | None = None, **fields) -> LineItem:
+    # project_open_for_edit takes the project's row lock: concurrent creations take turns, each
+    # sees the lines created before it, so no two lines share a position. max + 1, not a
+    # count: a deleted line leaves a gap.
     project_open_for_edit(project=project, user=user, reopen=reopen)
-    position = project.line_items.filter(kind=kind, category=category).count()
+    last = project.line_items.filter(kind=kind, category=category).aggregate(
+        last=Max("position"))["last"]
+    position = 0 if last is None else last + 1
     line = LineItem(project=project, kind=kind, category=category, position=position,
                     **{k: v for k, v in fields.items() if k in LINE_FIELDS})
     line.full_clean()
@@ -421,7 +427,9 @@ def case_import(*, case: Case, client: Client, user=None, name: str | None = Non
         fields.update(optimistic_gains_factor=scenarios["optimistic"].gains_factor,
                       optimistic_costs_factor=scenarios["optimistic"].costs_factor)
     project = RoiProject(
-        client=client, name=(name or case.name or "Projet importé")[:200],
+        client=client,
+        name=clean_single_line(name or case.name or _("Projet importé")).strip()[:200]
+        or _("Projet importé"),
         currency=case.currency,
         horizon_months=case.horizon_months, discount_rate=case.discount_rate,
         catalogue=catalogue, created_by=user, updated_by=user, **fields,
@@ -436,18 +444,20 @@ def case_import(*, case: Case, client: Client, user=None, name: str | None = Non
     for kind, items in ((LineKind.COST, case.costs), (LineKind.GAIN, case.gains)):
         for position, item in enumerate(items):
             row = LineItem(
-                project=project, kind=kind, category=item.category, label=item.label or "—",
+                project=project, kind=kind, category=item.category,
+                label=clean_single_line(item.label).strip() or "—",
                 amount=item.amount, quantity=item.quantity, recurrence=item.recurrence.value,
                 start_month=item.start_month, end_month=item.end_month,
                 ramp_up_months=item.ramp_up_months, confidence=item.confidence,
-                margin=item.margin, assumption=item.assumption, position=position,
+                margin=item.margin, assumption=clean_multiline(item.assumption),
+                position=position,
                 subitem=subitems.get(item.subitem) if item.subitem else None,
             )
             row.full_clean(exclude=["project"])
             rows.append(row)
     bulk_create_with_history(rows, LineItem, default_user=user)
     QualitativeBenefit.objects.bulk_create(
-        QualitativeBenefit(project=project, text=text[:500], position=i)
+        QualitativeBenefit(project=project, text=clean_single_line(text)[:500], position=i)
         for i, text in enumerate(case.qualitative_benefits)
     )
     KpiEntry.objects.bulk_create(

@@ -22,6 +22,7 @@ from roi.projects.results import results_context
 from roi.projects.selectors import project_overview
 from roi.tenancy import selectors as tenancy_selectors
 from roi.tenancy.models import Role
+from roi.texts import case_error_text
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -162,9 +163,12 @@ def project_import(request: HttpRequest, access: ClientAccess) -> HttpResponse:
             project = services.case_import(case=case, client=access.client, user=request.user,
                                   name=form.cleaned_data.get("name") or None)
         except CaseFormatError as error:
-            errors = str(error).splitlines()
+            # The format's rules come in English (the command line's words): in the user's
+            # language here, each with its path.
+            errors = [case_error_text(path, message) for path, message in error.errors]
         except ValidationError as error:
-            errors = [f"{field}: {'; '.join(msgs)}" for field, msgs in error.message_dict.items()]
+            errors = [case_error_text(field, "; ".join(msgs))
+                      for field, msgs in error.message_dict.items()]
         else:
             messages.success(request, _("Projet « %(name)s » importé.") % {"name": project.name})
             return redirect("roi:project_detail", project_id=project.pk)

@@ -22,6 +22,7 @@ from roi.review import services
 from roi.review.changes import change_rows, changes_since
 from roi.review.history import project_history
 from roi.review.selectors import comment_threads, project_versions
+from roi.text_input import clean_multiline
 from roi.texts import warning_text
 
 
@@ -90,7 +91,7 @@ def comment_add(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     line = _line_of(access, request.POST.get("line"))
     try:
         services.comment_add(project=access.project, user=request.user,
-                             body=request.POST.get("body", ""), line=line,
+                             body=clean_multiline(request.POST.get("body", "")), line=line,
                              link=_link(request, access.project))
     except ServiceError as error:
         messages.error(request, str(error))
@@ -142,7 +143,8 @@ def submit(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
 @require_project(Action.APPROVE)
 def request_changes(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     return _transition(request, access, lambda: services.project_request_changes(
-        project=access.project, user=request.user, comment=request.POST.get("comment", ""),
+        project=access.project, user=request.user,
+        comment=clean_multiline(request.POST.get("comment", "")),
         link=_link(request, access.project)), _("Modifications demandées."))
 
 
@@ -150,7 +152,7 @@ def request_changes(request: HttpRequest, access: ProjectAccess) -> HttpResponse
 @require_project(Action.APPROVE)
 def approve(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     return _transition(request, access, lambda: services.project_approve(
-        project=access.project, user=request.user, comment=request.POST.get("comment", ""),
+        project=access.project, user=request.user, comment=clean_multiline(request.POST.get("comment", "")),
         link=_link(request, access.project), confirm_incomplete=_confirmed(request)),
         _("Projet approuvé : la version est figée."))
 

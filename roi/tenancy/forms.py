@@ -6,23 +6,28 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
+from roi.fields import TextField, formfield_for
 from roi.tenancy.models import Client, Role
 
 
 class ClientForm(forms.ModelForm):
     class Meta:
         model = Client
+        formfield_callback = formfield_for
         fields = ["name", "sector", "headcount"]
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Adresse e-mail"))
+    # The account is named by its email: no longer than a username may be (150 characters).
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        max_length=get_user_model()._meta.get_field("username").max_length)
     role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices, initial=Role.SALES_DIRECTOR)
 
 
 class AcceptInvitationForm(forms.Form):
-    first_name = forms.CharField(label=_("Prénom"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Nom"), max_length=150, required=False)
+    first_name = TextField(label=_("Prénom"), max_length=150, required=False)
+    last_name = TextField(label=_("Nom"), max_length=150, required=False)
     password1 = forms.CharField(
         label=_("Mot de passe"), strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

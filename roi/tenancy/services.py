@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from roi.errors import ServiceError
 from roi.mail import mail_after_commit
@@ -16,6 +17,11 @@ from roi.tenancy.models import Client, Invitation, Membership, Role
 
 INVITATION_SALT = "roi.invitation"
 User = get_user_model()
+
+# Once accepted, a link is dead: a membership removed since must not come back through it.
+ALREADY_ACCEPTED = gettext_lazy("Cette invitation a déjà été acceptée : ce lien ne sert plus. "
+                     "Connectez-vous pour retrouver l’espace, ou demandez une nouvelle "
+                     "invitation à son consultant.")
 
 
 # --- clients and members -------------------------------------------------------------------
@@ -57,6 +63,8 @@ def invitation_from_token(token: str) -> Invitation:
     )
     if invitation is None or invitation.email != data.get("e"):
         raise ServiceError(_("Cette invitation n’existe plus."))
+    if invitation.accepted_at is not None:
+        raise ServiceError(ALREADY_ACCEPTED)
     return invitation
 
 
@@ -100,15 +108,29 @@ def invitation_send(*, invitation: Invitation, base_url: str) -> None:
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user=None, first_name: str = "",
-                      last_name: str = "", password: str | None = None):
-    """Accept an invitation; accepting twice is harmless (it returns the same membership).
+                      last_name: str = "", password: str | None = None) -> Membership:
+    """Accept an invitation, once: an accepted invitation is refused (ServiceError).
 
-    With no ``user``, the account of the invited email is used, or created with ``password``.
+    ``user`` is the signed-in account joining the client: it must be the invited email's.
+    Without ``user``, an account is created for the invited email with ``password`` (refused
+    if one exists already: its owner signs in and joins).
     """
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if user is None:
-        user = User.objects.filter(email__iexact=invitation.email).first()
-    if user is None:
+    invitation = (Invitation.objects.select_for_update().select_related("client")
+                  .filter(pk=invitation.pk).first())
+    if invitation is None:
+        raise ServiceError(_("Cette invitation n’existe plus."))
+    if invitation.accepted_at is not None:
+        raise ServiceError(ALREADY_ACCEPTED)
+    if user is not None:
+        if (user.email or "").lower() != invitation.email.lower():
+            raise ServiceError(
+                _("Cette invitation est adressée à %(email)s : connectez-vous avec ce compte "
+                  "pour la suivre.") % {"email": invitation.email})
+    else:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise ServiceError(
+                _("Un compte existe déjà pour %(email)s : connectez-vous pour rejoindre "
+                  "l’espace.") % {"email": invitation.email})
         if not password:
             raise ServiceError(_("Choisissez un mot de passe."))
         user = User(username=invitation.email, email=invitation.email,
@@ -118,7 +140,6 @@ def invitation_accept(*, invitation: Invitation, user=None, first_name: str = ""
     membership, _created = Membership.objects.get_or_create(
         user=user, client=invitation.client, defaults={"role": invitation.role}
     )
-    if invitation.accepted_at is None:
-        invitation.accepted_at = timezone.now()
-        invitation.save(update_fields=["accepted_at"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
     return membership

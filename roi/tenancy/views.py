@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -72,24 +73,51 @@ def invitation_resend(request: HttpRequest, access: ClientAccess, invitation_id:
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """An invitation link: create the invited account, or (the account exists) sign in and
+    confirm. Joining is always a POST; a used, expired or forged link gets a clear page."""
     try:
         invitation = services.invitation_from_token(token)
     except ServiceError as error:
         return render(request, "roi/invitation_invalid.html", {"error": str(error)}, status=400)
-    existing_user = services.User.objects.filter(email__iexact=invitation.email).first()
-    if existing_user is not None or invitation.accepted_at is not None:
-        # The account exists: joining the client is all there is to do (harmless twice).
-        services.invitation_accept(invitation=invitation, user=existing_user)
-        messages.info(request, _("Vous avez rejoint %(client)s. Connectez-vous pour continuer.")
-                      % {"client": invitation.client.name})
-        return redirect("roi:workspace" if request.user == existing_user else "login")
+    if services.User.objects.filter(email__iexact=invitation.email).exists():
+        return _join_existing_account(request, invitation)
     form = AcceptInvitationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
-        membership = services.invitation_accept(
-            invitation=invitation, password=form.cleaned_data["password1"],
-            first_name=form.cleaned_data["first_name"], last_name=form.cleaned_data["last_name"],
-        )
+        try:
+            membership = services.invitation_accept(
+                invitation=invitation, password=form.cleaned_data["password1"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+            )
+        except ServiceError as error:
+            return render(request, "roi/invitation_invalid.html", {"error": str(error)},
+                          status=409)
         login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Bienvenue ! Votre compte est prêt."))
         return redirect("roi:client_detail", client_id=invitation.client_id)
     return render(request, "roi/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+def _join_existing_account(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    """The invited email has an account: its owner signs in, then confirms with a POST."""
+    if not request.user.is_authenticated:
+        messages.info(request, _("Un compte existe déjà pour %(email)s : connectez-vous pour "
+                                 "rejoindre « %(client)s ».")
+                      % {"email": invitation.email, "client": invitation.client.name})
+        return redirect_to_login(request.get_full_path())
+    if (request.user.email or "").lower() != invitation.email.lower():
+        return render(request, "roi/invitation_invalid.html", {
+            "error": _("Cette invitation est adressée à %(email)s, et vous êtes connecté en "
+                       "tant que %(current)s. Déconnectez-vous, puis ouvrez à nouveau le lien.")
+            % {"email": invitation.email, "current": request.user.email},
+        }, status=403)
+    if request.method == "POST":
+        try:
+            services.invitation_accept(invitation=invitation, user=request.user)
+        except ServiceError as error:
+            return render(request, "roi/invitation_invalid.html", {"error": str(error)},
+                          status=409)
+        messages.success(request, _("Vous avez rejoint %(client)s.")
+                         % {"client": invitation.client.name})
+        return redirect("roi:client_detail", client_id=invitation.client_id)
+    return render(request, "roi/invitation_join.html", {"invitation": invitation})

@@ -9,7 +9,7 @@
     var input = document.createElement("input");
     input.className = "form-control";
     input.name = "benefit";
-    input.maxLength = 500;
+    input.dataset.maxlength = "500";
     input.value = text || "";
     input.setAttribute("aria-label", document.getElementById("add-benefit").textContent.replace("+", "").trim());
     row.appendChild(input);

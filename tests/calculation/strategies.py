@@ -29,7 +29,8 @@ def line_items(draw, *, gain: bool) -> LineItem:
         }
     return LineItem(
         category=draw(st.sampled_from(GAIN_CATEGORIES if gain else COST_CATEGORIES)),
-        label=draw(st.text(max_size=20)),
+        # Any text a format string may hold: no control character (roi-case/1 refuses them).
+        label=draw(st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=20)),
         amount=draw(amounts),
         recurrence=draw(st.sampled_from(list(Recurrence))),
         quantity=draw(quantities),

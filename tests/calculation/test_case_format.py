@@ -148,6 +148,8 @@ RULES = [
     ("discount_rate", "1.5", "discount_rate", "must be <= 1"),
     ("name", 42, "name", "must be a string"),
     ("name", "x" * 201, "name", "must be at most 200 characters"),
+    ("name", "Projet\x00", "name", "must not contain control characters"),
+    ("name", "\x1b[2J", "name", "must not contain control characters"),
     ("currency", "euro", "currency", "must be a 3-letter ISO 4217 code such as EUR"),
     ("costs", REMOVE, "costs", "required"),
     ("gains", {"category": "productivity"}, "gains", "must be a list"),
@@ -186,6 +188,10 @@ RULES = [
     ("costs.0.end_month", 601, "costs[0].end_month", "must be <= 600"),
     ("gains.0.end_month", 1, "gains[0].end_month", "must be >= start_month"),
     ("costs.0.label", "x" * 201, "costs[0].label", "must be at most 200 characters"),
+    ("costs.0.label", "a\x00b", "costs[0].label", "must not contain control characters"),
+    ("costs.0.label", "a\x85\x9bb", "costs[0].label", "must not contain control characters"),
+    ("costs.0.assumption", "\x7f", "costs[0].assumption",
+     "must not contain control characters"),
     ("costs.0.label", None, "costs[0].label", "must be a string"),
     ("costs.0.assumption", "x" * 4001, "costs[0].assumption", "must be at most 4000 characters"),
     ("costs.0.subitem", 3, "costs[0].subitem", "must be a string"),
@@ -202,6 +208,9 @@ RULES = [
     ("colour", "red", "colour", "unknown key"),
     ("qualitative_benefits", "360°", "qualitative_benefits", "must be a list"),
     ("qualitative_benefits", [12], "qualitative_benefits[0]", "must be a string"),
+    ("qualitative_benefits", ["ok", "\x00"], "qualitative_benefits[1]",
+     "must not contain control characters"),
+    ("costs.0.subitem", "software\x00", "costs[0].subitem", "must not contain control characters"),
     ("qualitative_benefits", ["x" * 501], "qualitative_benefits[0]",
      "must be at most 500 characters"),
     ("scenarios", [{"code": "a", "gains_factor": "0", "costs_factor": "1"}],
@@ -388,3 +397,18 @@ def test_duplicate_keys_are_refused():
         parse_case_json('{"format": "roi-case/1", "horizon_months": 12, "horizon_months": 24, '
                         '"costs": [], "gains": []}')
     assert "the key 'horizon_months' appears twice in one object" in str(error.value)
+
+
+def test_tabs_and_line_breaks_are_text_not_control_characters():
+    document = copy.deepcopy(EXAMPLE)
+    document["costs"][0]["assumption"] = "Devis du 3 mars :\r\n\t25 × 40 €\u2028fin"
+    document["costs"][0]["label"] = "Licences\tCRM"
+    case = parse_case(document)
+    assert case.costs[0].assumption == "Devis du 3 mars :\r\n\t25 × 40 €\u2028fin"
+
+
+def test_a_control_character_in_a_key_is_shown_as_a_question_mark():
+    document = dict(copy.deepcopy(EXAMPLE), **{"nom\x00\x1b": 1})
+    with pytest.raises(CaseFormatError) as error:
+        parse_case(document)
+    assert error.value.errors == [("nom??", "unknown key")]

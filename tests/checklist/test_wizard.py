@@ -210,8 +210,8 @@ def test_quantification_helper_keeps_formula_in_assumption(director, project):
     line = LineItem.objects.get()
     assert line.amount == Decimal("40500.00") and line.recurrence == "yearly"
     assert line.category == "productivity" and line.kind == "gain"
-    assert "2 h/semaine × 10 personnes × 45 €/h" in line.assumption
-    assert "40\u202f500 € par an" in line.assumption
+    assert "2 h/semaine × 10 personnes × 45\u00a0€/h" in line.assumption
+    assert "40\u202f500\u00a0€ par an" in line.assumption
 
 
 def test_revenue_helper_asks_for_a_margin(director, project):
@@ -225,7 +225,7 @@ def test_revenue_helper_asks_for_a_margin(director, project):
     line = LineItem.objects.get()
     # 400 × 5 % × 10 000 = 200 000 of revenue, at 30 % of margin: 60 000 of profit a year.
     assert (line.amount, line.margin) == (Decimal("200000.00"), Decimal("0.3"))
-    assert "60\u202f000 € de marge par an" in line.assumption
+    assert "60\u202f000\u00a0€ de marge par an" in line.assumption
 
 
 def test_benefits_and_kpis_are_saved(director, project):
@@ -329,7 +329,7 @@ def test_percent_bounds_speak_in_percent(director, project):
         line_data(confidence="150", margin="200"), **HTMX)
     body = response.content.decode()
     assert response.status_code == 422
-    assert "inférieure ou égale à 100" in body
+    assert "Ce nombre est trop grand : 100\u00a0% au maximum." in body
     assert not LineItem.objects.exists()
 
 
@@ -339,7 +339,8 @@ def test_quantified_amount_over_the_cap_is_a_form_error_not_a_crash(director, pr
                                    "loaded_hourly_cost": "10000", "working_weeks": "52"},
                              **HTMX)
     assert response.status_code == 422
-    assert "inférieure ou égale à 1000000000000" in response.content.decode()
+    assert ("dépasse le maximum d’une ligne (1\u202f000\u202f000\u202f000\u202f000\u00a0€)"
+            in response.content.decode())
     assert not LineItem.objects.exists()
 
 

@@ -76,7 +76,7 @@ def test_import_and_export_from_the_ui(client, world):
     assert json.loads(exported.content)["gains"][0]["amount"] == "30000"
 
 
-def test_import_shows_the_command_line_messages(client, world):
+def test_import_shows_the_format_rules_in_french(client, world):
     client.force_login(world.users["sales_director"])
     bad = dict(CASE, costs=[{"category": "software", "amount": "-3", "recurrence": "daily"}])
     upload = SimpleUploadedFile("case.json", json.dumps(bad).encode(), "application/json")
@@ -84,8 +84,9 @@ def test_import_shows_the_command_line_messages(client, world):
                            {"file": upload})
     body = response.content.decode()
     assert response.status_code == 200
-    assert "costs[0].amount: must be &gt;= 0" in body
-    assert "costs[0].recurrence" in body
+    assert "costs[0].amount : doit être supérieur ou égal à 0" in body
+    assert "costs[0].recurrence : doit être l’une des valeurs once, monthly, yearly" in body
+    assert "must be" not in body
     assert not RoiProject.objects.filter(name="Import UI").exists()
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.core import signing
 from django.urls import reverse
 
+from roi.errors import ServiceError
 from roi.models import Invitation, Membership, Role
 from roi.tenancy import services
 
@@ -46,15 +48,38 @@ def test_weak_password_is_refused_and_form_kept(client, world, mailoutbox, commi
     assert not Membership.objects.filter(user__email="nouvelle.daf@test.example").exists()
 
 
-def test_accepting_twice_is_harmless(client, world, mailoutbox, committed):
+def test_an_accepted_link_is_dead(client, world, mailoutbox, committed):
     link = invite(client, world, mailoutbox, committed=committed)
     client.logout()
     data = {"password1": "Un-mot-de-passe-solide-2026", "password2": "Un-mot-de-passe-solide-2026"}
-    client.post(link, data)
+    assert client.post(link, data).status_code == 302
+    membership = Membership.objects.get(user__email="nouvelle.daf@test.example")
     client.logout()
     second = client.get(link)
-    assert second.status_code == 302
-    assert Membership.objects.filter(user__email="nouvelle.daf@test.example").count() == 1
+    assert second.status_code == 400 and "déjà été acceptée" in second.content.decode()
+    # The consultant removes the member: the old link must not bring the membership back,
+    # neither opened anonymously nor by the member signed in (GET or POST).
+    membership.delete()
+    assert client.post(link, data).status_code == 400
+    client.force_login(membership.user)
+    assert client.get(link).status_code == 400
+    assert client.post(link).status_code == 400
+    assert not Membership.objects.filter(user__email="nouvelle.daf@test.example").exists()
+
+
+def test_an_accepted_link_whose_account_changed_email_gets_a_clear_page(
+        client, world, mailoutbox, committed):
+    link = invite(client, world, mailoutbox, committed=committed)
+    client.logout()
+    client.post(link, {"password1": "Un-mot-de-passe-solide-2026",
+                       "password2": "Un-mot-de-passe-solide-2026"})
+    user = Membership.objects.get(user__email="nouvelle.daf@test.example").user
+    user.email = user.username = "nina.roy@test.example"
+    user.save()
+    client.logout()
+    for response in (client.get(link), client.post(link, {})):
+        assert response.status_code == 400
+        assert "déjà été acceptée" in response.content.decode()
 
 
 def test_resend_sends_a_new_working_link(client, world, mailoutbox, committed):
@@ -86,13 +111,55 @@ def test_expired_or_forged_links_are_refused(client, world, settings):
     assert response.status_code == 400 and "pas valide" in response.content.decode()
 
 
-def test_existing_user_joins_without_new_password(client, world, mailoutbox, committed):
+def test_existing_user_signs_in_then_confirms_with_a_post(client, world, mailoutbox,
+                                                           committed):
     link = invite(client, world, mailoutbox, email="outsider@test.example", role="viewer",
                   committed=committed)
     client.logout()
+    # Anonymous: sent to the login page, back to the link afterwards; nothing joined.
     response = client.get(link)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert "next=" in response.url
+    assert not Membership.objects.filter(user=world.users["outsider"],
+                                         client=world.client).exists()
+    # Signed in: a GET only asks to confirm.
+    client.force_login(world.users["outsider"])
+    page = client.get(link)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "outsider@test.example" in body and 'method="post"' in body
+    assert not Membership.objects.filter(user=world.users["outsider"],
+                                         client=world.client).exists()
+    response = client.post(link)
     assert response.status_code == 302
+    assert response.url == reverse("roi:client_detail", args=[world.client.pk])
     assert Membership.objects.get(user=world.users["outsider"], client=world.client).role == "viewer"
+    assert Invitation.objects.get(email="outsider@test.example").accepted_at is not None
+
+
+def test_only_the_invited_account_may_join(client, world, mailoutbox, committed):
+    link = invite(client, world, mailoutbox, email="outsider@test.example", role="viewer",
+                  committed=committed)
+    client.force_login(world.users["cfo"])
+    for response in (client.get(link), client.post(link)):
+        assert response.status_code == 403
+        assert "adressée à outsider@test.example" in response.content.decode()
+    assert not Membership.objects.filter(user=world.users["outsider"],
+                                         client=world.client).exists()
+    invitation = Invitation.objects.get(email="outsider@test.example")
+    assert invitation.accepted_at is None
+    # The service says the same to any other caller.
+    with pytest.raises(ServiceError, match="adressée à"):
+        services.invitation_accept(invitation=invitation, user=world.users["cfo"])
+
+
+def test_the_account_form_is_refused_when_the_account_exists(world):
+    invitation = Invitation.objects.create(client=world.client, email="outsider@test.example",
+                                           role=Role.VIEWER)
+    with pytest.raises(ServiceError, match="existe déjà"):
+        services.invitation_accept(invitation=invitation, password="Un-mot-de-passe-2026")
+    assert not Membership.objects.filter(user=world.users["outsider"],
+                                         client=world.client).exists()
 
 
 def test_inviting_a_member_again_is_refused(client, world, mailoutbox):
