@@ -238,7 +238,8 @@ SPECS = [
              snapshot=lambda ctx: (rows(Comment, project=ctx.project), project_rows(ctx))),
     FormSpec("approve", "cfo",
              lambda ctx: reverse("roi:project_approve", args=[ctx.project.pk]),
-             lambda ctx: {"comment": "Bon pour accord"}, multiline=("comment",),
+             lambda ctx: {"comment": "Bon pour accord", "confirm_incomplete": "on"},
+             multiline=("comment",),
              redirects=True, shows_back=False, cleans=True, prepare=_submitted,
              snapshot=lambda ctx: (rows(ProjectVersion, project=ctx.project),
                                    project_rows(ctx))),
@@ -483,11 +484,12 @@ def test_names_with_line_breaks_stored_before_never_break_an_email(ctx, mailoutb
     Client.objects.filter(pk=ctx.world.client.pk).update(name="Durand\r\nBcc: x@evil.example")
     RoiProject.objects.filter(pk=ctx.project.pk).update(name="CRM\nBcc: x@evil.example")
     ctx.client.force_login(ctx.world.users["sales_director"])
-    assert committed(ctx.client.post, reverse("roi:project_submit",
-                                              args=[ctx.project.pk])).status_code == 302
+    # The project's checklist is still "à faire": submitting and approving say so knowingly.
+    assert committed(ctx.client.post, reverse("roi:project_submit", args=[ctx.project.pk]),
+                     {"confirm_incomplete": "on"}).status_code == 302
     ctx.client.force_login(ctx.world.users["cfo"])
-    assert committed(ctx.client.post, reverse("roi:project_approve",
-                                              args=[ctx.project.pk])).status_code == 302
+    assert committed(ctx.client.post, reverse("roi:project_approve", args=[ctx.project.pk]),
+                     {"confirm_incomplete": "on"}).status_code == 302
     ctx.client.force_login(ctx.world.users["consultant"])
     response = committed(ctx.client.post, reverse("roi:invitation_create",
                                                   args=[ctx.world.client.pk]),

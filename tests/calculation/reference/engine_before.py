@@ -385,17 +385,27 @@ def _warnings(case: Case, headline: Headline, base: _Series,
         warnings.append(CaseWarning("no_contingency", {}))
     software = cost_totals["software"][0]
     total_costs = sum((adjusted for adjusted, _ in cost_totals.values()), Fraction(0))
-    if software > 0 and total_costs < TCO_MIN_RATIO * software:
+    # The warning rules as the product has them now (they are rules, not figures: the
+    # reference follows them so that only the figures are compared with the engine before).
+    counted_gains = [item for item in case.gains if item.amount * item.quantity != 0]
+    if counted_gains and software > 0 and total_costs < TCO_MIN_RATIO * software:
         warnings.append(CaseWarning("tco_below_licences", {
             "ratio": to_decimal(total_costs / software),
             "total_costs": to_decimal(total_costs),
             "software_costs": to_decimal(software),
         }))
-    counted_gains = [item for item in case.gains if item.amount * item.quantity != 0]
     if counted_gains and all(
         item.category in REVENUE_CATEGORIES and item.margin is None for item in counted_gains
     ):
         warnings.append(CaseWarning("revenue_without_margin", {}))
+    else:
+        warnings.extend(
+            CaseWarning("revenue_line_without_margin", {
+                "line_index": index, "label": item.label, "category": item.category})
+            for index, item in enumerate(case.gains)
+            if item.category == "revenue" and item.margin is None
+            and item.amount * item.quantity != 0
+        )
     if headline.payback_months is None:
         extended = EXTENDED_HORIZON_MONTHS
         warnings.append(CaseWarning("horizon_shorter_than_payback", {
