@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from roi.access import Action, ClientAccess, require_client
 from roi.errors import ServiceError
+from roi.headers import private_page
 from roi.tenancy import services
 from roi.tenancy.forms import AcceptInvitationForm, ClientForm, InvitationForm
 from roi.tenancy.models import Invitation, Role
@@ -71,6 +72,7 @@ def invitation_resend(request: HttpRequest, access: ClientAccess, invitation_id:
     return redirect("roi:client_detail", client_id=access.client.pk)
 
 
+@private_page
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.invitation_from_token(token)
