@@ -213,7 +213,7 @@ def _cashflow_svg(result: CaseResult, *, lang: str, currency: str, compact: bool
     horizon = result.horizon_months
     if compact:
         width, height = COMPACT_WIDTH, 268
-        left, right, top, bottom = 48.0, 12.0, 52.0, 38.0
+        left, right, top, bottom = 54.0, 12.0, 52.0, 38.0
     else:
         width, height = WIDTH, 300
         left, right, top, bottom = 78.0, 24.0, 34.0, 44.0
