@@ -5,7 +5,8 @@ PORT ?= 8000
 PYTHON := .venv/bin/python
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 APT_PACKAGES := postgresql chromium fonts-dejavu-core fonts-inter fonts-liberation2 \
-	libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils util-linux gettext
+	libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils util-linux gettext \
+	libreoffice-calc-nogui
 # Without DATABASE_URL, commands run against a private PostgreSQL cluster (config/devdb.py).
 WITH_DB = $(if $(DATABASE_URL),,$(PYTHON) -m config.devdb run --)
 WITH_TEST_DB = $(if $(DATABASE_URL),,$(PYTHON) -m config.devdb run --temporary --)
@@ -19,7 +20,8 @@ help:
 
 install: system-packages .venv/.synced
 
-# System packages (PostgreSQL server, Chromium, fonts and Pango for WeasyPrint), installed only
+# System packages (PostgreSQL server, Chromium, fonts and Pango for WeasyPrint, LibreOffice Calc
+# for the workbook tests), installed only
 # when missing and only when we are root; otherwise say what is missing.
 system-packages:
 	@missing=""; for p in $(APT_PACKAGES); do \

@@ -99,6 +99,66 @@ def format_money(value: Decimal, currency: str = "EUR", places: int = 2, *,
     return f"{digits.replace('-', MINUS)}{NBSP}{symbol}"
 
 
+# The workbook's number formats. A viewer that does not recalculate (mail preview, QuickLook, a
+# phone) shows the stored value through these formats, so they follow format_money. The locale
+# tag ([$-40C] French, [$-409] English) makes LibreOffice and Numbers use the project's
+# separators (45 000,00 € / €45,000.00) whatever their own locale; Excel takes the separators
+# from the reader's system settings and uses the tag for dates only.
+_EXCEL_LOCALES = {"fr": "[$-40C]", "en": "[$-409]"}
+_EXCEL_SYMBOL = re.compile(r"[^\w€$£¥]")  # nothing that could end a quoted literal
+
+
+def _excel_format(lang: str, before: str, digits: str, after: str, *, red: bool) -> str:
+    """``[locale]"before"digits"after";[Red][locale]"−before"digits"after"``."""
+    locale = _EXCEL_LOCALES.get(lang, _EXCEL_LOCALES["fr"])
+    minus = "-" if lang == "en" else MINUS
+
+    def quoted(text: str) -> str:
+        return f'"{text}"' if text else ""
+
+    positive = f"{quoted(before)}{digits}{after}"
+    negative = f"{quoted(minus + before)}{digits}{after}"
+    return f"{locale}{positive};{'[Red]' if red else ''}{locale}{negative}"
+
+
+def _excel_digits(places: int, *, grouped: bool) -> str:
+    return ("#,##0" if grouped else "0") + ("." + "0" * places if places > 0 else "")
+
+
+def excel_money_format(currency: str = "EUR", places: int = 2, *, lang: str = "fr") -> str:
+    """The Excel number format of an amount, written as :func:`format_money` writes it:
+    ``45 000,00 €`` / ``−10 000,00 €`` (fr), ``€45,000.00`` / ``-€10,000.00`` (en), a currency
+    without a symbol by its code (``CHF 1,000.00``); negative amounts in red."""
+    digits = _excel_digits(places, grouped=True)
+    symbol = _EXCEL_SYMBOL.sub("", currency_symbol(currency))
+    if lang == "en":
+        before = symbol if symbol in CURRENCY_SYMBOLS.values() else f"{symbol}{NBSP}"
+        return _excel_format(lang, before, digits, "", red=True)
+    return _excel_format(lang, "", digits, f'"{NBSP}{symbol}"', red=True)
+
+
+def excel_percent_format(places: int = 2, *, lang: str = "fr") -> str:
+    """The Excel number format of a figure already in percent (22.22 shows ``22,22 %`` in
+    French, ``22.22%`` in English) as :func:`format_percent` writes it; negatives in red."""
+    after = '"%"' if lang == "en" else f'"{NBSP}%"'
+    return _excel_format(lang, "", _excel_digits(places, grouped=False), after, red=True)
+
+
+def excel_rate_format(places: int = 2, *, lang: str = "fr") -> str:
+    """The Excel number format of a fraction shown as a percentage (0.08 shows ``8,00 %``) as
+    :meth:`Formatter.rate` writes it (the format's ``%`` multiplies by 100)."""
+    after = "%" if lang == "en" else f'"{NBSP}"%'
+    return _excel_format(lang, "", _excel_digits(places, grouped=False), after, red=False)
+
+
+def excel_number_format(places: int | None = 2, *, lang: str = "fr") -> str:
+    """The Excel number format of a plain figure (months, factors): ``9,00`` (fr), ``9.00``
+    (en); ``places`` None shows as many decimals as the value has (a quantity: ``2,5``)."""
+    if places is None:
+        return f"{_EXCEL_LOCALES.get(lang, _EXCEL_LOCALES['fr'])}General"
+    return _excel_format(lang, "", _excel_digits(places, grouped=False), "", red=False)
+
+
 def format_money_compact(value: Decimal, currency: str = "EUR", *, lang: str = "fr",
                          places: int = 0, divisor: Decimal = Decimal(1), suffix: str = "") -> str:
     """An amount for a chart's axis or label: ``−30 k€``, ``12 000 €`` (fr); ``−€30k``,

@@ -1,251 +1,126 @@
-"""The Excel export: a workbook a CFO can audit, every figure a live formula (method §2–§3).
+"""The Excel export: a workbook a CFO can audit, every figure a live formula (method §2–§3) that
+also stores the engine's result, so that a viewer that does not recalculate (a mail preview,
+QuickLook, a phone) shows the right numbers.
 
-``build_workbook(case)`` returns the bytes of an .xlsx file with five sheets:
+``build_workbook(case)`` returns the bytes of an .xlsx file with five sheets, written by
+:class:`CaseSheets`:
 
 - Summary (first): the headline figures of method §3 as formulas over the monthly flows, the
   by-year table, the scenarios (their factors are editable cells) and the engine's warnings;
-- Assumptions: horizon H and annual discount rate r (defined names ``ROI_HORIZON`` and
-  ``ROI_DISCOUNT_RATE``), the rules in words, each line's assumption, the qualitative benefits;
-- Costs and Gains: one row per line item with its parameters as plain cells and its total over
-  the horizon as a formula;
-- Monthly flows: months 1..H as columns; one row per line whose every cell applies method §2 to
-  that line's parameter cells, then costs_m, gains_m, net_m, cumulative_m, the discount factor
+- Assumptions: horizon H, annual discount rate r and the IRR's starting point (defined names
+  ``ROI_HORIZON``, ``ROI_DISCOUNT_RATE``, ``ROI_IRR_GUESS``), the rules in words, each line's
+  assumption, the qualitative benefits;
+- Costs and Gains: one row per line item with its parameters as plain (editable) cells and its
+  total over the horizon as a formula;
+- Monthly flows: months 1..H as columns; one row per line: its first and last active month, the
+  value of an active month and its ramp-up and confidence (formulas over the line's parameter
+  cells), then per month ``(month >= first) × (month <= last) × value`` (× ``MIN(1, k / R)``
+  for a gain's ramp-up); then costs_m, gains_m, net_m, cumulative_m, the discount factor
   1 / (1 + r)^(m/12), the discounted net and the rows the paybacks are read from.
 
-Nothing the engine computes is pasted: change an amount in Excel and every figure follows. The
-engine's own result is used only for the warnings (words, not figures). Workbook-scoped defined
-names point at the headline cells: ROI_TOTAL_COSTS, ROI_TOTAL_GAINS, ROI_TOTAL_GAINS_UNADJUSTED,
-ROI_NET_GAIN, ROI_PERCENT, ROI_NPV, ROI_PAYBACK_MONTHS, ROI_DISCOUNTED_PAYBACK_MONTHS,
-ROI_IRR_PERCENT.
+Cached values. Every formula is written with ``write_formula(cell, formula, format, value)``
+where ``value`` is the engine's own figure (``compute``, ``item_totals``, the per-month rows);
+the per-line month cells, which the engine does not hand out, come from its exact per-line
+flows (:func:`roi.calculation.lines.post_flows`), never from a float re-implementation (they are
+written by :meth:`FormulaWorksheet.write_formula_row`, which gives the same bytes faster). A
+test recalculates the file in LibreOffice Calc and finds every stored value equal to Calc's.
+
+IRR. ``IRR`` is an iteration from a starting rate: from Excel's default (10 % a month) it does
+not reach a root such as −96.78 % a year, or reaches another root when the flows change sign
+several times. The formula therefore starts from ``ROI_IRR_GUESS``, the engine's own monthly
+rate (1 + IRR)^(1/12) − 1 (10 % when the engine finds none), an editable cell on the
+Assumptions sheet; a result at or below −99 % a year is "n/a", as in the method.
 
 Formula injection (OWASP "CSV injection"): every user-provided string (labels, assumptions,
-names, benefits) goes through :func:`_text`, which stores it as a string cell — openpyxl would
-otherwise store a str starting with "=" as a formula — and marks the dangerous ones with Excel's
-quote prefix, so that they stay text even when someone edits the cell.
+names, benefits) goes through :meth:`CaseSheets.text`, which writes a string cell (XlsxWriter's
+``write_string``: never a formula) and marks the dangerous ones with Excel's quote prefix, so
+that they stay text even when someone edits the cell. Formulas are ours only.
 
-Why the labels are a small dict rather than gettext: the file must come out in the project's
-language from a management command too, and a dozen fixed labels in two languages are clearer
-next to the layout that uses them than in a catalogue that may not be compiled.
+Labels go through gettext (French msgids, the file's language by ``override``); post titles
+come from the catalogue version the case was filled with (the shipped file for a case file on
+the command line); number formats from :mod:`roi.formats`.
 """
 
 from __future__ import annotations
 
-import functools
+import contextlib
+import gc
 import io
-import json
-import math
 import re
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from fractions import Fraction
 
+import xlsxwriter
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import override
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.datavalidation import DataValidation
+from xlsxwriter.format import Format
+from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_rowcol_to_cell_fast
+from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
 
-from checklist.catalogue.loader import CATALOGUE_FILE
-from roi.calculation import Case, LineItem, Recurrence, compute
-from roi.projects.cases import project_case
+from checklist.catalogue.models import RECURRENCE_CHOICES
+from checklist.catalogue.reader import CatalogueInfo, catalogue_from_file
+from roi.calculation import Case, CaseResult, LineItem, Recurrence, compute, item_totals
+from roi.calculation.lines import post_flows
+from roi.formats import (
+    excel_money_format,
+    excel_number_format,
+    excel_percent_format,
+    excel_rate_format,
+)
+from roi.projects.selectors import project_overview
 from roi.texts import SCENARIO_NAMES, warning_text
 
-__all__ = ["HEADLINE_NAMES", "build_workbook", "project_workbook", "safe_text"]
+__all__ = ["HEADLINE_NAMES", "CaseLayout", "CaseSheets", "FormulaWorksheet", "Styles",
+           "build_workbook", "new_workbook", "project_workbook", "safe_text"]
 
-# Defined name -> the key of the headline it holds (same names as the results document).
-HEADLINE_NAMES: dict[str, str] = {
-    "ROI_TOTAL_COSTS": "total_costs",
-    "ROI_TOTAL_GAINS": "total_gains",
-    "ROI_TOTAL_GAINS_UNADJUSTED": "total_gains_unadjusted",
-    "ROI_NET_GAIN": "net_gain",
-    "ROI_PERCENT": "roi_percent",
-    "ROI_NPV": "npv",
-    "ROI_PAYBACK_MONTHS": "payback_months",
-    "ROI_DISCOUNTED_PAYBACK_MONTHS": "discounted_payback_months",
-    "ROI_IRR_PERCENT": "irr_percent",
+# Defined name (after the name prefix) -> the key of the headline it holds (the results
+# document's keys).
+_HEADLINE_SUFFIXES: dict[str, str] = {
+    "TOTAL_COSTS": "total_costs",
+    "TOTAL_GAINS": "total_gains",
+    "TOTAL_GAINS_UNADJUSTED": "total_gains_unadjusted",
+    "NET_GAIN": "net_gain",
+    "PERCENT": "roi_percent",
+    "NPV": "npv",
+    "PAYBACK_MONTHS": "payback_months",
+    "DISCOUNTED_PAYBACK_MONTHS": "discounted_payback_months",
+    "IRR_PERCENT": "irr_percent",
 }
-
-LABELS: dict[str, dict[str, str]] = {
-    "fr": {
-        "sheet_summary": "Synthèse", "sheet_assumptions": "Hypothèses", "sheet_costs": "Coûts",
-        "sheet_gains": "Gains", "sheet_monthly": "Flux mensuels",
-        "title": "Retour sur investissement du projet CRM",
-        "client": "Client", "project": "Projet", "currency": "Devise",
-        "horizon": "Horizon (mois)", "discount_rate": "Taux d’actualisation annuel",
-        "headline": "Indicateurs sur l’horizon", "value": "Valeur", "how": "Formule",
-        "total_costs": "Total des coûts", "total_gains": "Total des gains (ajustés du risque)",
-        "total_gains_unadjusted": "Total des gains avant ajustement du risque",
-        "net_gain": "Gain net", "roi_percent": "ROI (%)", "npv": "Valeur actuelle nette (VAN)",
-        "payback_months": "Délai de retour (mois)",
-        "discounted_payback_months": "Délai de retour actualisé (mois)",
-        "irr_percent": "TRI annuel (%)",
-        "how_total_costs": "Somme des coûts mensuels (feuille « Flux mensuels »)",
-        "how_total_gains": "Somme des gains mensuels × confiance",
-        "how_total_gains_unadjusted": "Somme des gains mensuels avant confiance",
-        "how_net_gain": "Gains − coûts",
-        "how_roi_percent": "Gain net / coûts × 100 ; « n/a » sans coût",
-        "how_npv": "Σ flux net du mois m / (1 + r)^(m/12)",
-        "how_payback_months": "Premier passage du cumul de négatif à positif, interpolé dans "
-                              "le mois ; 0 si le cumul n’est jamais négatif",
-        "how_discounted_payback_months": "Même règle sur le cumul actualisé",
-        "how_irr_percent": "(1 + TRI mensuel des flux nets)^12 − 1 ; « n/a » sans changement "
-                           "de signe",
-        "by_year": "Par année", "year": "Année", "months": "Mois", "costs": "Coûts",
-        "gains": "Gains", "net": "Net", "cumulative": "Cumul fin de période",
-        "year_n": "Année {n}", "month_range": "M{a}–M{b}", "total": "Total",
-        "present_value": "Valeur actuelle",
-        "scenarios": "Scénarios (facteurs modifiables)", "scenario": "Scénario",
-        "gains_factor": "Facteur gains", "costs_factor": "Facteur coûts",
-        "warnings": "Points d’attention", "no_warning": "Aucun point d’attention.",
-        "generated": "Généré par ROI Checklist le {date}. Toutes les cellules de calcul sont "
-                     "des formules : Excel les recalcule à l’ouverture.",
-        "not_reached": "non atteint",
-        "number": "N°", "code": "Code", "post": "Poste", "label": "Libellé",
-        "amount": "Montant unitaire", "quantity": "Quantité", "recurrence": "Récurrence",
-        "start_month": "Mois de début", "end_month": "Mois de fin",
-        "ramp_up_months": "Montée en charge (mois)", "confidence": "Confiance",
-        "margin": "Marge", "line_total": "Total sur l’horizon",
-        "line_total_unadjusted": "Total avant ajustement", "line_total_adjusted":
-            "Total ajusté du risque",
-        "costs_title": "Coûts par ligne", "gains_title": "Gains par ligne",
-        "lines_note": "Mois de fin vide = jusqu’à l’horizon ; marge vide = 100 %. Récurrence : "
-                      "« ponctuel » = montant × quantité au mois de début ; « mensuel » = chaque "
-                      "mois ; « annuel » = montant × quantité / 12 chaque mois.",
-        "once": "ponctuel", "monthly": "mensuel", "yearly": "annuel",
-        "cost_ref": "C{n}", "gain_ref": "G{n}",
-        "cost_base": "Montant × quantité", "gain_base": "Montant × quantité × marge",
-        "assumptions_title": "Hypothèses du calcul",
-        "horizon_note": "Nombre de mois calculés (colonnes de « Flux mensuels ») ; pour un "
-                        "autre horizon, régénérez le fichier.",
-        "rate_note": "Un flux du mois m vaut flux / (1 + r)^(m/12) aujourd’hui.",
-        "rules": "Règles du calcul (méthode ROI Checklist)",
-        "rule_1": "Chaque ligne est calculée mois par mois, du mois 1 à l’horizon, et vaut zéro "
-                  "hors de ses mois de début et de fin.",
-        "rule_2": "Gains : au k-ième mois, × min(1, k / R) pendant la montée en charge de R "
-                  "mois (sauf ponctuel), × marge si elle est renseignée.",
-        "rule_3": "Gains ajustés du risque = gains × confiance ; les gains avant ajustement "
-                  "sont montrés à côté.",
-        "rule_4": "Flux net = gains ajustés − coûts ; ROI = gain net / coûts × 100.",
-        "line_assumptions": "Hypothèses par ligne", "assumption": "Hypothèse",
-        "qualitative": "Bénéfices qualitatifs", "none": "—",
-        "monthly_title": "Flux mensuels", "line": "Ligne",
-        "summary_rows": "Synthèse mensuelle",
-        "costs_m": "Coûts du mois", "gains_m": "Gains du mois (ajustés du risque)",
-        "gains_unadjusted_m": "Gains du mois avant ajustement", "net_m": "Flux net",
-        "cumulative_m": "Cumul des flux nets",
-        "factor_m": "Coefficient d’actualisation 1 / (1 + r)^(m/12)",
-        "discounted_net_m": "Flux net actualisé", "discounted_cumulative_m": "Cumul actualisé",
-        "payback_m": "Délai de retour si le cumul redevient positif ce mois",
-        "discounted_payback_m": "Délai de retour actualisé si le cumul actualisé redevient "
-                                "positif ce mois",
-        "cost_lines": "Coûts par ligne", "gain_lines_unadjusted": "Gains par ligne, avant "
-                                                                  "ajustement du risque",
-        "gain_lines_adjusted": "Gains par ligne, ajustés du risque (× confiance)",
-        "percent_format": '0.00" %"', "money_prefix": False,
-    },
-    "en": {
-        "sheet_summary": "Summary", "sheet_assumptions": "Assumptions", "sheet_costs": "Costs",
-        "sheet_gains": "Gains", "sheet_monthly": "Monthly flows",
-        "title": "CRM project return on investment",
-        "client": "Client", "project": "Project", "currency": "Currency",
-        "horizon": "Horizon (months)", "discount_rate": "Annual discount rate",
-        "headline": "Figures over the horizon", "value": "Value", "how": "Formula",
-        "total_costs": "Total costs", "total_gains": "Total gains (risk-adjusted)",
-        "total_gains_unadjusted": "Total gains before risk adjustment",
-        "net_gain": "Net gain", "roi_percent": "ROI (%)", "npv": "Net present value (NPV)",
-        "payback_months": "Payback (months)",
-        "discounted_payback_months": "Discounted payback (months)",
-        "irr_percent": "Annual IRR (%)",
-        "how_total_costs": "Sum of the monthly costs (sheet “Monthly flows”)",
-        "how_total_gains": "Sum of the monthly gains × confidence",
-        "how_total_gains_unadjusted": "Sum of the monthly gains before confidence",
-        "how_net_gain": "Gains − costs",
-        "how_roi_percent": "Net gain / costs × 100; “n/a” without cost",
-        "how_npv": "Σ net flow of month m / (1 + r)^(m/12)",
-        "how_payback_months": "First time the cumulative turns from negative to positive, "
-                              "interpolated within the month; 0 if it is never negative",
-        "how_discounted_payback_months": "Same rule on the discounted cumulative",
-        "how_irr_percent": "(1 + monthly IRR of the net flows)^12 − 1; “n/a” without a sign "
-                           "change",
-        "by_year": "By year", "year": "Year", "months": "Months", "costs": "Costs",
-        "gains": "Gains", "net": "Net", "cumulative": "Cumulative at period end",
-        "year_n": "Year {n}", "month_range": "M{a}–M{b}", "total": "Total",
-        "present_value": "Present value",
-        "scenarios": "Scenarios (editable factors)", "scenario": "Scenario",
-        "gains_factor": "Gains factor", "costs_factor": "Costs factor",
-        "warnings": "Points to check", "no_warning": "Nothing to point out.",
-        "generated": "Generated by ROI Checklist on {date}. Every calculated cell is a formula: "
-                     "Excel recalculates them when the file is opened.",
-        "not_reached": "not reached",
-        "number": "No.", "code": "Code", "post": "Post", "label": "Label",
-        "amount": "Unit amount", "quantity": "Quantity", "recurrence": "Recurrence",
-        "start_month": "Start month", "end_month": "End month",
-        "ramp_up_months": "Ramp-up (months)", "confidence": "Confidence",
-        "margin": "Margin", "line_total": "Total over the horizon",
-        "line_total_unadjusted": "Total before adjustment", "line_total_adjusted":
-            "Risk-adjusted total",
-        "costs_title": "Costs by line", "gains_title": "Gains by line",
-        "lines_note": "Blank end month = until the horizon; blank margin = 100 %. Recurrence: "
-                      "“once” = amount × quantity in the start month; “monthly” = every month; "
-                      "“yearly” = amount × quantity / 12 every month.",
-        "once": "once", "monthly": "monthly", "yearly": "yearly",
-        "cost_ref": "C{n}", "gain_ref": "G{n}",
-        "cost_base": "Amount × quantity", "gain_base": "Amount × quantity × margin",
-        "assumptions_title": "Assumptions of the calculation",
-        "horizon_note": "Number of months calculated (columns of “Monthly flows”); for another "
-                        "horizon, generate the file again.",
-        "rate_note": "A flow of month m is worth flow / (1 + r)^(m/12) today.",
-        "rules": "Calculation rules (ROI Checklist method)",
-        "rule_1": "Each line is calculated month by month, from month 1 to the horizon, and is "
-                  "zero outside its start and end months.",
-        "rule_2": "Gains: in the k-th month, × min(1, k / R) during a ramp-up of R months "
-                  "(except once), × margin when one is given.",
-        "rule_3": "Risk-adjusted gains = gains × confidence; the gains before adjustment are "
-                  "shown next to them.",
-        "rule_4": "Net flow = risk-adjusted gains − costs; ROI = net gain / costs × 100.",
-        "line_assumptions": "Assumptions by line", "assumption": "Assumption",
-        "qualitative": "Qualitative benefits", "none": "—",
-        "monthly_title": "Monthly flows", "line": "Line",
-        "summary_rows": "Monthly summary",
-        "costs_m": "Costs of the month", "gains_m": "Gains of the month (risk-adjusted)",
-        "gains_unadjusted_m": "Gains of the month before adjustment", "net_m": "Net flow",
-        "cumulative_m": "Cumulative net flow",
-        "factor_m": "Discount factor 1 / (1 + r)^(m/12)",
-        "discounted_net_m": "Discounted net flow",
-        "discounted_cumulative_m": "Discounted cumulative",
-        "payback_m": "Payback if the cumulative turns positive this month",
-        "discounted_payback_m": "Discounted payback if the discounted cumulative turns "
-                                "positive this month",
-        "cost_lines": "Costs by line",
-        "gain_lines_unadjusted": "Gains by line, before risk adjustment",
-        "gain_lines_adjusted": "Gains by line, risk-adjusted (× confidence)",
-        "percent_format": '0.00"%"', "money_prefix": True,
-    },
-}
+HEADLINE_NAMES: dict[str, str] = {f"ROI_{suffix}": key
+                                  for suffix, key in _HEADLINE_SUFFIXES.items()}
 
 NOT_APPLICABLE = "n/a"  # method §3: an ROI without cost is shown as "n/a"
-_CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
 # OWASP CSV/formula injection: a cell starting with one of these may be read as a formula by
 # a spreadsheet (directly, or after a copy / a CSV round trip).
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\ufe62", "\uff0b",
                      "\ufe63", "\uff0d", "\uff20")
+# Characters XML 1.0 cannot carry (and lone surrogates, which UTF-8 cannot).
+_ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _MAX_CELL_TEXT = 32_767  # Excel's limit per cell
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_MAX_SHEET_NAME = 31
+_NAME_PREFIX = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Payback tests compare the cumulative with 0 to the millionth: the file computes in binary
 # floating point, where a cumulative that is exactly 0 for the engine can come out as −1e−13.
 _SIGN_DECIMALS = 6
+_MILLIONTH = Decimal(1).scaleb(-_SIGN_DECIMALS)
+_ANNUAL_IRR_FLOOR = -99  # percent: the method's IRR is above −99 % a year
+_DEFAULT_IRR_GUESS = 0.1  # Excel's own default, when the engine finds no IRR
+_PRECISE = Context(prec=50, Emax=999_999, Emin=-999_999)
 
-_BOLD = Font(bold=True)
-_TITLE = Font(bold=True, size=14)
-_SECTION = Font(bold=True, size=12, color="1F3864")
-_NOTE = Font(italic=True, color="595959")
-_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-_HEADLINE_FILL = PatternFill("solid", fgColor="FFF2CC")
-_INPUT_FILL = PatternFill("solid", fgColor="EDF5E8")
-_TOP_BORDER = Border(top=Side(style="thin"))
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_CENTER = Alignment(horizontal="center")
+_BOLD = {"bold": True}
+_TITLE = {"bold": True, "font_size": 14}
+_SECTION = {"bold": True, "font_size": 12, "font_color": "#1F3864"}
+_NOTE = {"italic": True, "font_color": "#595959"}
+_HEADER = {"bold": True, "bg_color": "#D9E1F2", "text_wrap": True, "valign": "vcenter"}
+_HEADLINE = {"bg_color": "#FFF2CC"}
+_INPUT = {"bg_color": "#EDF5E8"}
+_TOP_BORDER = {"top": 1}
+_WRAP = {"text_wrap": True, "valign": "top"}
+_QUOTE_PREFIX = {"quote_prefix": True}  # Excel's leading apostrophe: stays text when edited
 
 
 # --- cells ----------------------------------------------------------------------------------
@@ -253,95 +128,150 @@ _CENTER = Alignment(horizontal="center")
 
 def safe_text(value: object) -> str:
     """User text as it may go into a cell: no character XML cannot carry, Excel's length cap."""
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))[:_MAX_CELL_TEXT]
+    return _ILLEGAL_CHARACTERS.sub("", str(value))[:_MAX_CELL_TEXT]
 
 
-def _text(ws, row: int, column: int, value: object, *, font: Font | None = None):
-    """Write ``value`` as a string cell that no spreadsheet may take for a formula."""
-    text = safe_text(value)
-    cell = ws.cell(row=row, column=column)
-    cell.value = text
-    cell.data_type = "s"  # openpyxl stores a str starting with "=" as a formula otherwise
-    if text.startswith(_FORMULA_TRIGGERS):
-        cell.quotePrefix = True  # Excel's leading apostrophe: stays text when edited
-    if font is not None:
-        cell.font = font
-    return cell
+def _cached(value):
+    """A stored result: a number as the nearest double, text as it is."""
+    if isinstance(value, Decimal | Fraction):
+        return float(value)
+    return value
 
 
-def _number(value: Decimal | int | None) -> int | float | None:
-    """A numeric cell value. Excel stores doubles, so a Decimal becomes the nearest one."""
-    if value is None:
-        return None
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)
+class FormulaWorksheet(Worksheet):
+    """A worksheet for this module's formulas, with a fast path for the line-month cells.
+
+    - XlsxWriter scans every formula with some thirty regular expressions to prefix the
+      functions newer than Excel 2007 (``_xlfn.``); ours use none of them (IF, AND, OR, NOT,
+      ISNUMBER, IFERROR, MIN, MAX, SUM, SUMPRODUCT, COUNT, ROUND, IRR: a test holds the list),
+      so :meth:`_prepare_formula` only drops the leading "=".
+    - :meth:`write_formula_row` stores a row of formula cells with the checks of
+      ``write_formula`` done once for the row, and :meth:`_write_cell` writes a numeric formula
+      cell in one piece. The file is byte for byte what ``write_formula`` gives (a test
+      compares them); a 2 000-line workbook has 120 000 such cells, and XlsxWriter's per-cell
+      work was most of its time.
+    """
+
+    def _prepare_formula(self, formula, expand_future_functions=False):
+        return formula[1:] if formula.startswith("=") else formula
+
+    def write_formula_row(self, row: int, first_col: int, formulas: Sequence[str],
+                          cell_format: Format, values: Sequence[float]) -> None:
+        """``write_formula(row, first_col + k, formulas[k], cell_format, values[k])`` for
+        every k (0-based row and column; formulas of this module, with or without "=")."""
+        last_col = first_col + len(formulas) - 1
+        if self.constant_memory or self._check_dimensions(row, first_col) or (
+                self._check_dimensions(row, last_col)):
+            for offset, (formula, value) in enumerate(zip(formulas, values, strict=True)):
+                self.write_formula(row, first_col + offset, formula, cell_format, value)
+            return
+        cells = self.table[row]
+        for offset, (formula, value) in enumerate(zip(formulas, values, strict=True)):
+            cells[first_col + offset] = CellFormulaTuple(
+                formula[1:] if formula.startswith("=") else formula, cell_format, value)
+
+    def _write_cell(self, row, col, cell) -> None:
+        if type(cell) is CellFormulaTuple and type(cell.value) is float and cell.format:
+            formula = cell.formula
+            if "&" in formula or "<" in formula or ">" in formula:
+                formula = formula.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" '
+                          f's="{cell.format._get_xf_index()}"><f>{formula}</f>'
+                          f"<v>{cell.value}</v></c>")
+            return
+        super()._write_cell(row, col, cell)
 
 
-def _put(ws, row: int, column: int, value, number_format: str | None = None, *,
-         font: Font | None = None, fill: PatternFill | None = None):
-    """Write a number or one of *our* formulas (never user text: see :func:`_text`)."""
-    cell = ws.cell(row=row, column=column, value=value)
-    if number_format:
-        cell.number_format = number_format
-    if font is not None:
-        cell.font = font
-    if fill is not None:
-        cell.fill = fill
-    return cell
+def new_workbook(output) -> xlsxwriter.Workbook:
+    """An XlsxWriter workbook writing to ``output`` (a path or a binary file object) in memory,
+    ready for :class:`CaseSheets`."""
+    return xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False,
+                                        "strings_to_numbers": False, "strings_to_urls": False})
+
+
+class Styles:
+    """The cell formats of one workbook, each created once per set of properties (XlsxWriter
+    formats belong to one workbook: writers sharing a workbook should share its Styles)."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook) -> None:
+        self.workbook = workbook
+        self._formats: dict[tuple, Format] = {}
+
+    def get(self, *parts: dict | None, **properties) -> Format | None:
+        """The format with the properties of ``parts`` (later ones win) and ``properties``."""
+        # The key follows the order the properties come in: the same set in another order
+        # only makes a second Format object, which XlsxWriter merges when it saves.
+        key = (*(item for part in parts if part for item in part.items()),
+               *properties.items())
+        found = self._formats.get(key)
+        if found is None:
+            if not key:
+                return None
+            merged: dict = {}
+            for part in parts:
+                if part:
+                    merged.update(part)
+            merged.update(properties)
+            found = self._formats[key] = self.workbook.add_format(merged)
+        return found
 
 
 def _ref(sheet: str, column: int, row: int) -> str:
-    """An absolute reference to a cell of another sheet: 'Coûts'!$E$4."""
-    return f"{quote_sheetname(sheet)}!${get_column_letter(column)}${row}"
+    """An absolute reference to a cell of a sheet: 'Coûts'!$E$4 (1-based row and column)."""
+    return f"{quote_sheetname(sheet)}!${xl_col_to_name(column - 1)}${row}"
 
 
 def _row_range(sheet: str, row: int, first_column: int, last_column: int) -> str:
-    """An absolute reference to part of a row of another sheet: 'Flux mensuels'!$D$5:$O$5."""
-    return (f"{quote_sheetname(sheet)}!${get_column_letter(first_column)}${row}:"
-            f"${get_column_letter(last_column)}${row}")
+    """An absolute reference to part of a row: 'Flux mensuels'!$I$5:$T$5."""
+    return (f"{quote_sheetname(sheet)}!${xl_col_to_name(first_column - 1)}${row}:"
+            f"${xl_col_to_name(last_column - 1)}${row}")
 
 
-def _header_row(ws, row: int, titles: Sequence[str], first_column: int = 1) -> None:
-    for offset, title in enumerate(titles):
-        cell = _text(ws, row, first_column + offset, title, font=_BOLD)
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+def _formula_text(text: str) -> str:
+    """A string literal inside one of our formulas (a translated word)."""
+    return '"' + text.replace('"', '""') + '"'
 
 
-def _widths(ws, widths: dict[str, float]) -> None:
-    for letter, width in widths.items():
-        ws.column_dimensions[letter].width = width
+def _sheet_name(prefix: str, name: str) -> str:
+    """A valid sheet name: no character Excel refuses, at most 31 characters."""
+    cleaned = _SHEET_NAME_FORBIDDEN.sub("", f"{prefix}{name}").strip("'")
+    return cleaned[:_MAX_SHEET_NAME] or "ROI"
 
 
-def _landscape(ws) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+def _round_half_away(value: Decimal) -> Decimal:
+    """Excel's ROUND(value, 6): half away from zero."""
+    return value.quantize(_MILLIONTH, rounding=ROUND_HALF_UP, context=_PRECISE)
 
 
-# --- catalogue titles ----------------------------------------------------------------------
+def _crossings(cumulative: Sequence[Decimal]) -> list[Decimal | str]:
+    """The payback helper row's values for months 2..H, as its formula computes them: where
+    ROUND(c_{m−1}, 6) < 0 <= ROUND(c_m, 6), (m − 1) + (−c_{m−1}) / (c_m − c_{m−1}); else ""."""
+    values: list[Decimal | str] = []
+    with localcontext(_PRECISE):
+        for month in range(2, len(cumulative) + 1):
+            before, now = cumulative[month - 2], cumulative[month - 1]
+            if _round_half_away(before) < 0 <= _round_half_away(now):
+                values.append((month - 1) + (-before) / (now - before))
+            else:
+                values.append("")
+    return values
 
 
-@functools.lru_cache(maxsize=1)
-def _post_titles() -> dict[str, dict[str, str]]:
-    """Post titles per language from the catalogue shipped with the code (no database, so the
-    command works on an interchange file alone)."""
-    data = json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
-    return {
-        lang: {post["code"]: post.get(f"title_{lang}") or post["title_fr"]
-               for post in data["posts"]}
-        for lang in LABELS
-    }
+def _monthly_irr_guess(irr_percent: Decimal | None) -> float:
+    """The engine's IRR as a monthly rate, (1 + IRR)^(1/12) − 1: where IRR starts."""
+    if irr_percent is None:
+        return _DEFAULT_IRR_GUESS
+    with localcontext(_PRECISE):
+        return float((1 + irr_percent / 100) ** (Decimal(1) / 12) - 1)
 
 
-# --- the workbook ---------------------------------------------------------------------------
+# --- where things are --------------------------------------------------------------------------
 
 
-class _Layout:
-    """Where things are, so that formulas on one sheet can point at cells of another."""
+class CaseLayout:
+    """Where a case's cells are (rows and columns 1-based, as Excel shows them), so that a
+    formula on one sheet can point at a cell of another, and so that sheets added later (the
+    tracking's actuals, a comparison) can point at a line's monthly cells."""
 
     # Costs sheet columns
     C_NUMBER, C_CODE, C_POST, C_LABEL, C_AMOUNT, C_QUANTITY, C_RECURRENCE, C_START, C_END = (
@@ -352,9 +282,11 @@ class _Layout:
     G_RAMP, G_CONFIDENCE, G_MARGIN, G_BASE, G_TOTAL_UNADJUSTED, G_TOTAL_ADJUSTED = range(10, 16)
     LINES_HEADER_ROW = 3
     FIRST_LINE_ROW = 4
-    # Monthly sheet
+    # Monthly sheet: A line, B label, C total, D first month, E last month, F value of an
+    # active month, G months to full value (gains), H confidence (gains), I… months 1..H.
     M_HEADER_ROW = 3
-    M_FIRST_MONTH_COLUMN = 4  # A: line, B: label, C: total, D…: months 1..H
+    M_LINE, M_LABEL, M_TOTAL, M_FIRST, M_LAST, M_VALUE, M_RAMP, M_CONFIDENCE = range(1, 9)
+    M_FIRST_MONTH_COLUMN = 9
     M_SUMMARY_FIRST_ROW = 5
 
     def __init__(self, case: Case) -> None:
@@ -362,18 +294,15 @@ class _Layout:
         self.cost_count = len(case.costs)
         self.gain_count = len(case.gains)
         first = self.M_SUMMARY_FIRST_ROW
-        # Monthly summary rows
         (self.costs_row, self.gains_row, self.gains_unadjusted_row, self.net_row,
          self.cumulative_row, self.factor_row, self.discounted_net_row,
          self.discounted_cumulative_row, self.payback_row,
          self.discounted_payback_row) = range(first, first + 10)
-        # Line sections: a section title row, then one row per line, then a blank row.
+        # Line sections: a title row, then one row per line, then a blank row.
         self.cost_lines_title = self.discounted_payback_row + 2
         self.first_cost_row = self.cost_lines_title + 1
-        self.gain_unadjusted_title = self.first_cost_row + self.cost_count + 1
-        self.first_gain_unadjusted_row = self.gain_unadjusted_title + 1
-        self.gain_adjusted_title = self.first_gain_unadjusted_row + self.gain_count + 1
-        self.first_gain_adjusted_row = self.gain_adjusted_title + 1
+        self.gain_lines_title = self.first_cost_row + self.cost_count + 1
+        self.first_gain_row = self.gain_lines_title + 1
 
     @property
     def last_month_column(self) -> int:
@@ -382,502 +311,730 @@ class _Layout:
     def month_column(self, month: int) -> int:
         return self.M_FIRST_MONTH_COLUMN + month - 1
 
+    def cost_row(self, index: int) -> int:
+        """The monthly sheet's row of the case's cost line ``index`` (0-based)."""
+        return self.first_cost_row + index
 
-class _Writer:
-    def __init__(self, case: Case, lang: str, client_name: str, project_name: str) -> None:
+    def gain_row(self, index: int) -> int:
+        """The monthly sheet's row of gain line ``index`` (0-based), before confidence."""
+        return self.first_gain_row + index
+
+    @classmethod
+    def line_row(cls, index: int) -> int:
+        """The Costs or Gains sheet's row of line ``index`` (0-based)."""
+        return cls.FIRST_LINE_ROW + index
+
+
+# --- one case's sheets -------------------------------------------------------------------------
+
+
+class CaseSheets:
+    """Writes one case's five sheets into an XlsxWriter workbook.
+
+    ``sheet_prefix`` goes before every sheet name (``"Option 2 – "``) and ``name_prefix``
+    before every defined name (``"ROI_"`` gives ``ROI_NPV``…), so that several cases can share
+    one workbook; their writers should share one :class:`Styles`. ``result`` is the engine's
+    result of ``case`` when the caller has it already; ``catalogue`` names the posts (default:
+    the catalogue file shipped with the code). After :meth:`write`, :attr:`sheet_names`,
+    :attr:`layout` and :meth:`headline_ref` say where everything is.
+    """
+
+    def __init__(self, workbook: xlsxwriter.Workbook, case: Case, *, lang: str = "fr",
+                 catalogue: CatalogueInfo | None = None, result: CaseResult | None = None,
+                 client_name: str = "", project_name: str = "", sheet_prefix: str = "",
+                 name_prefix: str = "ROI_", styles: Styles | None = None) -> None:
+        if name_prefix and not _NAME_PREFIX.fullmatch(name_prefix):
+            raise ValueError(f"invalid defined-name prefix {name_prefix!r}")
+        self.workbook = workbook
         self.case = case
-        self.lang = lang if lang in LABELS else "fr"
-        self.labels = LABELS[self.lang]
+        self.lang = lang if lang in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        # The engine validates the case (ValueError on broken invariants) and gives every
+        # figure the file stores next to its formula.
+        self.result = result if result is not None else compute(case)
+        self.totals = item_totals(case)
+        self.catalogue = catalogue if catalogue is not None else catalogue_from_file(self.lang)
         self.client_name = client_name
         self.project_name = project_name or case.name
-        # The engine validates the case (ValueError on broken invariants) and words the
-        # warnings; every figure of the file is a formula, none comes from this result.
-        self.result = compute(case)
-        self.layout = _Layout(case)
-        self.posts = _post_titles()[self.lang]
-        symbol = _CURRENCY_SYMBOLS.get(case.currency, case.currency)
-        if not re.fullmatch(r"[A-Z€$£]{1,3}", symbol):  # never user text in a number format
-            symbol = ""
-        body = "#,##0.00"
-        if self.labels["money_prefix"]:
-            positive = f'"{symbol}"{body}' if symbol else body
+        self.name_prefix = name_prefix
+        self.styles = styles if styles is not None else Styles(workbook)
+        self.layout = CaseLayout(case)
+        with override(self.lang):
+            self.sheet_names = {key: _sheet_name(sheet_prefix, name) for key, name in (
+                ("summary", _("Synthèse")), ("assumptions", _("Hypothèses")),
+                ("costs", _("Coûts")), ("gains", _("Gains")),
+                ("monthly", _("Flux mensuels")))}
+        self.money = excel_money_format(case.currency, lang=self.lang)
+        self.percent = excel_percent_format(lang=self.lang)
+        self.rate = excel_rate_format(lang=self.lang)
+        self.months_format = excel_number_format(2, lang=self.lang)
+        self.integer = excel_number_format(0, lang=self.lang)
+        self.headline_rows: dict[str, int] = {}
+        self.sheets: dict[str, Worksheet] = {}
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def name(self, suffix: str) -> str:
+        """The defined name ``suffix`` of this case (``ROI_NPV``)."""
+        return f"{self.name_prefix}{suffix}"
+
+    def headline_ref(self, key: str) -> str:
+        """The absolute reference of headline ``key`` (``"npv"``): 'Synthèse'!$B$16."""
+        return _ref(self.sheet_names["summary"], 2, self.headline_rows[key])
+
+    def _define(self, suffix: str, sheet: str, column: int, row: int) -> None:
+        self.workbook.define_name(self.name(suffix), f"={_ref(sheet, column, row)}")
+
+    def style(self, *parts: dict | None, num_format: str | None = None) -> Format | None:
+        if num_format:
+            return self.styles.get(*parts, num_format=num_format)
+        return self.styles.get(*parts)
+
+    def text(self, ws: Worksheet, row: int, column: int, value: object,
+             *parts: dict | None) -> None:
+        """Write ``value`` as a string cell that no spreadsheet may take for a formula."""
+        text = safe_text(value)
+        quote = _QUOTE_PREFIX if text.startswith(_FORMULA_TRIGGERS) else None
+        ws.write_string(row - 1, column - 1, text, self.style(*parts, quote))
+
+    def number(self, ws: Worksheet, row: int, column: int, value, num_format: str | None,
+               *parts: dict | None) -> None:
+        """Write a number; None leaves the cell blank (with its format: an input stays one)."""
+        style = self.style(*parts, num_format=num_format)
+        if value is None:
+            ws.write_blank(row - 1, column - 1, None, style)
         else:
-            positive = f'{body} "{symbol}"' if symbol else body
-        self.money = f"{positive};[Red]-{positive}"
-        self.percent = self.labels["percent_format"]
-        self.months_format = "0.00"
-        self.wb = Workbook()
-        label = self.labels
-        self.summary = self.wb.active
-        self.summary.title = label["sheet_summary"]
-        self.assumptions = self.wb.create_sheet(label["sheet_assumptions"])
-        self.costs = self.wb.create_sheet(label["sheet_costs"])
-        self.gains = self.wb.create_sheet(label["sheet_gains"])
-        self.monthly = self.wb.create_sheet(label["sheet_monthly"])
+            ws.write_number(row - 1, column - 1, _cached(value), style)
 
-    def t(self, key: str) -> str:
-        return self.labels[key]
+    def formula(self, ws: Worksheet, row: int, column: int, formula: str, value,
+                num_format: str | None, *parts: dict | None) -> None:
+        """Write one of *our* formulas (never user text) with the engine's result."""
+        ws.write_formula(row - 1, column - 1, formula, self.style(*parts, num_format=num_format),
+                         _cached(value))
 
-    def name(self, name: str, sheet: str, column: int, row: int) -> None:
-        self.wb.defined_names[name] = DefinedName(name, attr_text=_ref(sheet, column, row))
+    def header_row(self, ws: Worksheet, row: int, titles: Sequence[str],
+                   first_column: int = 1) -> None:
+        for offset, title in enumerate(titles):
+            self.text(ws, row, first_column + offset, title, _HEADER)
 
-    # -- Assumptions -------------------------------------------------------------------------
+    @staticmethod
+    def _widths(ws: Worksheet, widths: Sequence[float], first_column: int = 1) -> None:
+        for offset, width in enumerate(widths):
+            column = first_column + offset - 1
+            ws.set_column(column, column, width)
 
-    def write_assumptions(self) -> None:
-        ws, t, case = self.assumptions, self.t, self.case
-        _text(ws, 1, 1, t("assumptions_title"), font=_TITLE)
-        _text(ws, 3, 1, t("horizon"), font=_BOLD)
-        _put(ws, 3, 2, case.horizon_months, "0", fill=_INPUT_FILL)
-        _text(ws, 3, 3, t("horizon_note"), font=_NOTE)
-        _text(ws, 4, 1, t("discount_rate"), font=_BOLD)
-        _put(ws, 4, 2, _number(case.discount_rate), "0.00%", fill=_INPUT_FILL)
-        _text(ws, 4, 3, t("rate_note"), font=_NOTE)
-        _text(ws, 5, 1, t("currency"), font=_BOLD)
-        _text(ws, 5, 2, case.currency)
-        self.name("ROI_HORIZON", ws.title, 2, 3)
-        self.name("ROI_DISCOUNT_RATE", ws.title, 2, 4)
-
-        row = 7
-        _text(ws, row, 1, t("rules"), font=_SECTION)
-        for key in ("rule_1", "rule_2", "rule_3", "rule_4"):
-            row += 1
-            _text(ws, row, 1, t(key))
-        row += 2
-        _text(ws, row, 1, t("line_assumptions"), font=_SECTION)
-        row += 1
-        _header_row(ws, row, (t("number"), t("post"), t("label"), t("assumption")))
-        for reference, item in self._numbered_lines():
-            row += 1
-            _text(ws, row, 1, reference)
-            _text(ws, row, 2, self.posts.get(item.category, item.category))
-            _text(ws, row, 3, item.label)
-            _text(ws, row, 4, item.assumption or t("none")).alignment = _WRAP
-        row += 2
-        _text(ws, row, 1, t("qualitative"), font=_SECTION)
-        for benefit in case.qualitative_benefits or (t("none"),):
-            row += 1
-            _text(ws, row, 1, benefit)
-        _widths(ws, {"A": 34, "B": 30, "C": 40, "D": 80})
-
-    def _numbered_lines(self):
-        for number, item in enumerate(self.case.costs, start=1):
-            yield self.t("cost_ref").format(n=number), item
-        for number, item in enumerate(self.case.gains, start=1):
-            yield self.t("gain_ref").format(n=number), item
-
-    # -- Costs and Gains ---------------------------------------------------------------------
-
-    def _line_parameters(self, ws, row: int, reference: str, item: LineItem) -> None:
-        L = _Layout
-        _text(ws, row, L.C_NUMBER, reference)
-        _text(ws, row, L.C_CODE, item.category)
-        _text(ws, row, L.C_POST, self.posts.get(item.category, item.category))
-        _text(ws, row, L.C_LABEL, item.label)
-        _put(ws, row, L.C_AMOUNT, _number(item.amount), self.money, fill=_INPUT_FILL)
-        _put(ws, row, L.C_QUANTITY, _number(item.quantity), "General",
-             fill=_INPUT_FILL)
-        _text(ws, row, L.C_RECURRENCE, self.t(Recurrence(item.recurrence).value)).fill = (
-            _INPUT_FILL)
-        _put(ws, row, L.C_START, item.start_month, "0", fill=_INPUT_FILL)
-        _put(ws, row, L.C_END, item.end_month, "0", fill=_INPUT_FILL)
-
-    def _recurrence_validation(self, ws, column: int, first_row: int, last_row: int) -> None:
-        if last_row < first_row:
-            return
-        choices = ",".join(self.t(r.value) for r in Recurrence)
-        validation = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=False)
-        letter = get_column_letter(column)
-        validation.add(f"{letter}{first_row}:{letter}{last_row}")
-        ws.add_data_validation(validation)
-
-    def write_costs(self) -> None:
-        ws, t, L, layout = self.costs, self.t, _Layout, self.layout
-        _text(ws, 1, 1, t("costs_title"), font=_TITLE)
-        _header_row(ws, L.LINES_HEADER_ROW, (
-            t("number"), t("code"), t("post"), t("label"), t("amount"), t("quantity"),
-            t("recurrence"), t("start_month"), t("end_month"), t("cost_base"),
-            t("line_total")))
-        row = L.FIRST_LINE_ROW
-        for number, item in enumerate(self.case.costs, start=1):
-            self._line_parameters(ws, row, t("cost_ref").format(n=number), item)
-            amount = f"{get_column_letter(L.C_AMOUNT)}{row}"
-            quantity = f"{get_column_letter(L.C_QUANTITY)}{row}"
-            _put(ws, row, L.C_BASE, f"={amount}*{quantity}", self.money)
-            monthly_row = layout.first_cost_row + number - 1
-            _put(ws, row, L.C_TOTAL, f"=SUM({self._monthly_range(monthly_row)})",
-                 self.money)
-            row += 1
-        last = row - 1
-        self._recurrence_validation(ws, L.C_RECURRENCE, L.FIRST_LINE_ROW, last)
-        self._total_row(ws, row, (L.C_TOTAL,), last)
-        _text(ws, row + 2, 1, t("lines_note"), font=_NOTE)
-        _widths(ws, {"A": 7, "B": 14, "C": 32, "D": 40, "E": 16, "F": 10, "G": 12, "H": 10,
-                     "I": 10, "J": 18, "K": 18})
-        ws.freeze_panes = ws.cell(row=L.FIRST_LINE_ROW, column=L.C_AMOUNT)
-        _landscape(ws)
-
-    def write_gains(self) -> None:
-        ws, t, L, layout = self.gains, self.t, _Layout, self.layout
-        _text(ws, 1, 1, t("gains_title"), font=_TITLE)
-        _header_row(ws, L.LINES_HEADER_ROW, (
-            t("number"), t("code"), t("post"), t("label"), t("amount"), t("quantity"),
-            t("recurrence"), t("start_month"), t("end_month"), t("ramp_up_months"),
-            t("confidence"), t("margin"), t("gain_base"), t("line_total_unadjusted"),
-            t("line_total_adjusted")))
-        row = L.FIRST_LINE_ROW
-        for number, item in enumerate(self.case.gains, start=1):
-            self._line_parameters(ws, row, t("gain_ref").format(n=number), item)
-            _put(ws, row, L.G_RAMP, item.ramp_up_months, "0", fill=_INPUT_FILL)
-            _put(ws, row, L.G_CONFIDENCE, _number(item.confidence), "0.00%", fill=_INPUT_FILL)
-            _put(ws, row, L.G_MARGIN, _number(item.margin), "0.00%", fill=_INPUT_FILL)
-            amount = f"{get_column_letter(L.C_AMOUNT)}{row}"
-            quantity = f"{get_column_letter(L.C_QUANTITY)}{row}"
-            margin = f"{get_column_letter(L.G_MARGIN)}{row}"
-            _put(ws, row, L.G_BASE, f"={amount}*{quantity}*IF(ISNUMBER({margin}),{margin},1)",
-                 self.money)
-            unadjusted = layout.first_gain_unadjusted_row + number - 1
-            adjusted = layout.first_gain_adjusted_row + number - 1
-            _put(ws, row, L.G_TOTAL_UNADJUSTED,
-                 f"=SUM({self._monthly_range(unadjusted)})", self.money)
-            _put(ws, row, L.G_TOTAL_ADJUSTED, f"=SUM({self._monthly_range(adjusted)})",
-                 self.money)
-            row += 1
-        last = row - 1
-        self._recurrence_validation(ws, L.C_RECURRENCE, L.FIRST_LINE_ROW, last)
-        self._total_row(ws, row, (L.G_TOTAL_UNADJUSTED, L.G_TOTAL_ADJUSTED), last)
-        _text(ws, row + 2, 1, t("lines_note"), font=_NOTE)
-        _widths(ws, {"A": 7, "B": 14, "C": 32, "D": 40, "E": 16, "F": 10, "G": 12, "H": 10,
-                     "I": 10, "J": 14, "K": 11, "L": 11, "M": 18, "N": 18, "O": 18})
-        ws.freeze_panes = ws.cell(row=L.FIRST_LINE_ROW, column=L.C_AMOUNT)
-        _landscape(ws)
-
-    def _total_row(self, ws, row: int, columns: Sequence[int], last_line_row: int) -> None:
-        _text(ws, row, 1, self.t("total"), font=_BOLD)
-        for column in columns:
-            letter = get_column_letter(column)
-            formula = (f"=SUM({letter}{_Layout.FIRST_LINE_ROW}:{letter}{last_line_row})"
-                       if last_line_row >= _Layout.FIRST_LINE_ROW else "=0")
-            cell = _put(ws, row, column, formula, self.money, font=_BOLD)
-            cell.border = _TOP_BORDER
-
-    # -- Monthly flows -----------------------------------------------------------------------
-
-    def write_monthly(self) -> None:
-        ws, t, layout, case = self.monthly, self.t, self.layout, self.case
-        L = _Layout
-        horizon = case.horizon_months
-        first_col = L.M_FIRST_MONTH_COLUMN
-        _text(ws, 1, 1, t("monthly_title"), font=_TITLE)
-        _header_row(ws, L.M_HEADER_ROW, (t("line"), t("label"), t("total")))
-        for month in range(1, horizon + 1):
-            cell = _put(ws, L.M_HEADER_ROW, first_col + month - 1, month, '"M"0', font=_BOLD,
-                        fill=_HEADER_FILL)
-            cell.alignment = _CENTER
-        _text(ws, L.M_SUMMARY_FIRST_ROW - 1, 1, t("summary_rows"), font=_SECTION)
-
-        letters = [get_column_letter(first_col + m) for m in range(horizon)]
-        months = [f"{letter}${L.M_HEADER_ROW}" for letter in letters]
-        rows = layout
-
-        def line_label(row: int, reference: str, item: LineItem) -> None:
-            _text(ws, row, 1, f"{reference} · {self.posts.get(item.category, item.category)}")
-            _text(ws, row, 2, item.label)
-
-        def line_flows(row: int, sheet: str, parameter_row: int, *, ramp_up: bool) -> None:
-            """Method §2 for one line, from its parameter cells on ``sheet``: ``once`` = base
-            in the start month only; otherwise base (/ 12 when yearly) in start..end (blank end
-            = every month to the horizon), × min(1, k / R) for a gain's ramp-up of R months."""
-            base, recurrence, start, end = (
-                _ref(sheet, column, parameter_row)
-                for column in ((L.G_BASE if ramp_up else L.C_BASE), L.C_RECURRENCE, L.C_START,
-                               L.C_END))
-            ramp = _ref(sheet, L.G_RAMP, parameter_row)
-            for column, month in enumerate(months, start=first_col):
-                factor = (f"*IF({ramp}>0,MIN(1,({month}-{start}+1)/{ramp}),1)"
-                          if ramp_up else "")
-                _put(ws, row, column, (
-                    f'=IF({recurrence}="{once}",IF({month}={start},{base},0),'
-                    f"IF(AND({month}>={start},OR(NOT(ISNUMBER({end})),{month}<={end})),"
-                    f'{base}/IF({recurrence}="{yearly}",12,1){factor},0))'), self.money)
-
-        once, yearly = t("once"), t("yearly")
-        _text(ws, rows.cost_lines_title, 1, t("cost_lines"), font=_SECTION)
-        for index, item in enumerate(case.costs):
-            row = rows.first_cost_row + index
-            line_label(row, t("cost_ref").format(n=index + 1), item)
-            line_flows(row, self.costs.title, L.FIRST_LINE_ROW + index, ramp_up=False)
-
-        _text(ws, rows.gain_unadjusted_title, 1, t("gain_lines_unadjusted"), font=_SECTION)
-        for index, item in enumerate(case.gains):
-            row = rows.first_gain_unadjusted_row + index
-            line_label(row, t("gain_ref").format(n=index + 1), item)
-            line_flows(row, self.gains.title, L.FIRST_LINE_ROW + index, ramp_up=True)
-
-        _text(ws, rows.gain_adjusted_title, 1, t("gain_lines_adjusted"), font=_SECTION)
-        for index, item in enumerate(case.gains):
-            row = rows.first_gain_adjusted_row + index
-            unadjusted = rows.first_gain_unadjusted_row + index
-            confidence = _ref(self.gains.title, L.G_CONFIDENCE, L.FIRST_LINE_ROW + index)
-            line_label(row, t("gain_ref").format(n=index + 1), item)
-            for column, letter in enumerate(letters, start=first_col):
-                _put(ws, row, column, f"={letter}{unadjusted}*{confidence}", self.money)
-
-        # Monthly summary rows.
-        def sum_rows(first_row: int, count: int):
-            if count == 0:
-                return lambda letter: "=0"
-            last_row = first_row + count - 1
-            return lambda letter: f"=SUM({letter}{first_row}:{letter}{last_row})"
-
-        summary = [
-            (rows.costs_row, "costs_m", sum_rows(rows.first_cost_row, layout.cost_count)),
-            (rows.gains_row, "gains_m",
-             sum_rows(rows.first_gain_adjusted_row, layout.gain_count)),
-            (rows.gains_unadjusted_row, "gains_unadjusted_m",
-             sum_rows(rows.first_gain_unadjusted_row, layout.gain_count)),
-            (rows.net_row, "net_m",
-             lambda letter: f"={letter}{rows.gains_row}-{letter}{rows.costs_row}"),
-            (rows.factor_row, "factor_m",
-             lambda letter: f"=1/(1+ROI_DISCOUNT_RATE)^({letter}${L.M_HEADER_ROW}/12)"),
-            (rows.discounted_net_row, "discounted_net_m",
-             lambda letter: f"={letter}{rows.net_row}*{letter}{rows.factor_row}"),
-        ]
-        for row, key, formula in summary:
-            _text(ws, row, 1, t(key), font=_BOLD)
-            number_format = "0.000000" if key == "factor_m" else self.money
-            for m, letter in enumerate(letters):
-                _put(ws, row, first_col + m, formula(letter), number_format)
-        for row, key, source in ((rows.cumulative_row, "cumulative_m", rows.net_row),
-                                 (rows.discounted_cumulative_row, "discounted_cumulative_m",
-                                  rows.discounted_net_row)):
-            _text(ws, row, 1, t(key), font=_BOLD)
-            for m, letter in enumerate(letters):
-                previous = f"{letters[m - 1]}{row}+" if m else ""
-                _put(ws, row, first_col + m, f"={previous}{letter}{source}", self.money)
-        # Payback helper rows (method §3): a value only in a month where the cumulative turns
-        # from negative to >= 0, (m − 1) + (−cum_{m−1}) / (cum_m − cum_{m−1}); these values
-        # grow with m, so the first crossing is the row's MIN.
-        for row, key, cumulative in (
-                (rows.payback_row, "payback_m", rows.cumulative_row),
-                (rows.discounted_payback_row, "discounted_payback_m",
-                 rows.discounted_cumulative_row)):
-            _text(ws, row, 1, t(key), font=_BOLD)
-            for m in range(1, horizon):  # month 1 cannot cross: cumulative_0 = 0
-                letter, before = letters[m], letters[m - 1]
-                now_cell, before_cell = f"{letter}{cumulative}", f"{before}{cumulative}"
-                _put(ws, row, first_col + m, (
-                    f"=IF(AND(ROUND({before_cell},{_SIGN_DECIMALS})<0,"
-                    f"ROUND({now_cell},{_SIGN_DECIMALS})>=0),"
-                    f'({letter}${L.M_HEADER_ROW}-1)+(-{before_cell})/({now_cell}-{before_cell}),"")'
-                ), self.months_format)
-
-        # Total column (C) for the rows where a total means something.
-        last_letter = letters[-1]
-        total_rows = [rows.costs_row, rows.gains_row, rows.gains_unadjusted_row, rows.net_row,
-                      rows.discounted_net_row]
-        total_rows += [rows.first_cost_row + i for i in range(layout.cost_count)]
-        total_rows += [rows.first_gain_unadjusted_row + i for i in range(layout.gain_count)]
-        total_rows += [rows.first_gain_adjusted_row + i for i in range(layout.gain_count)]
-        for row in total_rows:
-            _put(ws, row, 3, f"=SUM({letters[0]}{row}:{last_letter}{row})", self.money,
-                 font=_BOLD)
-        for row in range(rows.costs_row, rows.discounted_payback_row + 1):
-            ws.cell(row=row, column=1).fill = _HEADLINE_FILL
-
-        _widths(ws, {"A": 46, "B": 34, "C": 16})
-        for letter in letters:
-            ws.column_dimensions[letter].width = 13
-        ws.freeze_panes = ws.cell(row=L.M_HEADER_ROW + 1, column=first_col)
-        _landscape(ws)
-
-    # -- Summary -----------------------------------------------------------------------------
+    @staticmethod
+    def _landscape(ws: Worksheet) -> None:
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
 
     def _monthly_range(self, row: int, first_month: int = 1, last_month: int | None = None):
         layout = self.layout
         last_month = layout.horizon if last_month is None else last_month
-        return _row_range(self.monthly.title, row, layout.month_column(first_month),
+        return _row_range(self.sheet_names["monthly"], row, layout.month_column(first_month),
                           layout.month_column(last_month))
 
-    def write_summary(self) -> None:
-        ws, t, case, layout = self.summary, self.t, self.case, self.layout
-        _text(ws, 1, 1, t("title"), font=_TITLE)
-        details = ((t("client"), self.client_name), (t("project"), self.project_name))
-        row = 3
-        for label, value in details:
-            _text(ws, row, 1, label, font=_BOLD)
-            _text(ws, row, 2, value)
+    def _post(self, item: LineItem) -> str:
+        return self.catalogue.post_title(item.category)
+
+    # -- all ---------------------------------------------------------------------------------
+
+    def write(self) -> CaseSheets:
+        """Add the five sheets (Summary first) and write them; returns ``self``."""
+        with override(self.lang):
+            for key in ("summary", "assumptions", "costs", "gains", "monthly"):
+                self.sheets[key] = self.workbook.add_worksheet(
+                    self.sheet_names[key], worksheet_class=FormulaWorksheet)
+            self.recurrence_words = {code: str(label) for code, label in RECURRENCE_CHOICES}
+            self.write_assumptions()
+            self.write_costs()
+            self.write_gains()
+            self.write_monthly()
+            self.write_summary()
+        return self
+
+    # -- Assumptions -------------------------------------------------------------------------
+
+    def write_assumptions(self) -> None:
+        ws, case, sheet = self.sheets["assumptions"], self.case, self.sheet_names["assumptions"]
+        self.text(ws, 1, 1, _("Hypothèses du calcul"), _TITLE)
+        self.text(ws, 3, 1, _("Horizon (mois)"), _BOLD)
+        self.number(ws, 3, 2, case.horizon_months, self.integer, _INPUT)
+        self.text(ws, 3, 3, _("Nombre de mois calculés (colonnes de « Flux mensuels ») ; pour "
+                              "un autre horizon, régénérez le fichier."), _NOTE)
+        self.text(ws, 4, 1, _("Taux d’actualisation annuel"), _BOLD)
+        self.number(ws, 4, 2, case.discount_rate, self.rate, _INPUT)
+        self.text(ws, 4, 3, _("Un flux du mois m vaut flux / (1 + r)^(m/12) aujourd’hui."),
+                  _NOTE)
+        self.text(ws, 5, 1, _("Devise"), _BOLD)
+        self.text(ws, 5, 2, case.currency)
+        self.text(ws, 6, 1, _("Point de départ du TRI (taux mensuel)"), _BOLD)
+        self.number(ws, 6, 2, _monthly_irr_guess(self.result.headline.irr_percent),
+                    excel_rate_format(4, lang=self.lang), _INPUT)
+        self.text(ws, 6, 3, _("La fonction TRI (IRR) cherche par itérations à partir de ce "
+                              "taux : c’est le taux mensuel trouvé par ROI Checklist, pour que "
+                              "le tableur trouve la même racine (10 % s’il n’y en a pas)."),
+                  _NOTE)
+        self._define("HORIZON", sheet, 2, 3)
+        self._define("DISCOUNT_RATE", sheet, 2, 4)
+        self._define("IRR_GUESS", sheet, 2, 6)
+
+        row = 8
+        self.text(ws, row, 1, _("Règles du calcul (méthode ROI Checklist)"), _SECTION)
+        for rule in (
+            _("Chaque ligne est calculée mois par mois, du mois 1 à l’horizon, et vaut zéro "
+              "hors de ses mois de début et de fin."),
+            _("Gains : au k-ième mois, × min(1, k / R) pendant la montée en charge de R mois "
+              "(sauf ponctuel), × marge si elle est renseignée."),
+            _("Gains ajustés du risque = gains × confiance ; les gains avant ajustement sont "
+              "montrés à côté."),
+            _("Flux net = gains ajustés − coûts ; ROI = gain net / coûts × 100."),
+        ):
             row += 1
-        _text(ws, row, 1, t("horizon"), font=_BOLD)
-        _put(ws, row, 2, "=ROI_HORIZON", "0")
-        _text(ws, row + 1, 1, t("discount_rate"), font=_BOLD)
-        _put(ws, row + 1, 2, "=ROI_DISCOUNT_RATE", "0.00%")
-        _text(ws, row + 2, 1, t("currency"), font=_BOLD)
-        _text(ws, row + 2, 2, case.currency)
+            self.text(ws, row, 1, rule)
+        row += 2
+        self.text(ws, row, 1, _("Hypothèses par ligne"), _SECTION)
+        row += 1
+        self.header_row(ws, row, (_("N°"), _("Poste"), _("Libellé"), _("Hypothèse")))
+        for reference, item in self._numbered_lines():
+            row += 1
+            self.text(ws, row, 1, reference)
+            self.text(ws, row, 2, self._post(item))
+            self.text(ws, row, 3, item.label)
+            self.text(ws, row, 4, item.assumption or "—", _WRAP)
+        row += 2
+        self.text(ws, row, 1, _("Bénéfices qualitatifs"), _SECTION)
+        for benefit in case.qualitative_benefits or ("—",):
+            row += 1
+            self.text(ws, row, 1, benefit)
+        self._widths(ws, (34, 40, 40, 80))
+        self._landscape(ws)
+
+    def _cost_ref(self, index: int) -> str:
+        return _("C%(n)s") % {"n": index + 1}
+
+    def _gain_ref(self, index: int) -> str:
+        return _("G%(n)s") % {"n": index + 1}
+
+    def _numbered_lines(self):
+        for index, item in enumerate(self.case.costs):
+            yield self._cost_ref(index), item
+        for index, item in enumerate(self.case.gains):
+            yield self._gain_ref(index), item
+
+    # -- Costs and Gains ---------------------------------------------------------------------
+
+    def _line_parameters(self, ws: Worksheet, row: int, reference: str,
+                         item: LineItem) -> None:
+        L = CaseLayout
+        self.text(ws, row, L.C_NUMBER, reference)
+        self.text(ws, row, L.C_CODE, item.category)
+        self.text(ws, row, L.C_POST, self._post(item))
+        self.text(ws, row, L.C_LABEL, item.label)
+        self.number(ws, row, L.C_AMOUNT, item.amount, self.money, _INPUT)
+        self.number(ws, row, L.C_QUANTITY, item.quantity, excel_number_format(None, lang=self.lang),
+                    _INPUT)
+        self.text(ws, row, L.C_RECURRENCE,
+                  self.recurrence_words[Recurrence(item.recurrence).value], _INPUT)
+        self.number(ws, row, L.C_START, item.start_month, self.integer, _INPUT)
+        self.number(ws, row, L.C_END, item.end_month, self.integer, _INPUT)
+
+    def _recurrence_validation(self, ws: Worksheet, count: int) -> None:
+        words = [self.recurrence_words[r.value] for r in Recurrence]
+        if count == 0 or any("," in word or '"' in word for word in words):
+            return  # a list validation cannot carry a comma or a quote inside a choice
+        first = CaseLayout.FIRST_LINE_ROW - 1
+        column = CaseLayout.C_RECURRENCE - 1
+        ws.data_validation(first, column, first + count - 1, column,
+                           {"validate": "list", "source": words})
+
+    def _total_row(self, ws: Worksheet, row: int, totals: Sequence[tuple[int, Decimal]],
+                   count: int) -> None:
+        self.text(ws, row, 1, _("Total"), _BOLD)
+        first = CaseLayout.FIRST_LINE_ROW
+        for column, value in totals:
+            letter = xl_col_to_name(column - 1)
+            formula = f"=SUM({letter}{first}:{letter}{first + count - 1})" if count else "=0"
+            self.formula(ws, row, column, formula, value, self.money, _BOLD, _TOP_BORDER)
+
+    def write_costs(self) -> None:
+        ws, L, layout = self.sheets["costs"], CaseLayout, self.layout
+        self.text(ws, 1, 1, _("Coûts par ligne"), _TITLE)
+        self.header_row(ws, L.LINES_HEADER_ROW, (
+            _("N°"), _("Code"), _("Poste"), _("Libellé"), _("Montant unitaire"), _("Quantité"),
+            _("Récurrence"), _("Mois de début"), _("Mois de fin"), _("Montant × quantité"),
+            _("Total sur l’horizon")))
+        amount, quantity = xl_col_to_name(L.C_AMOUNT - 1), xl_col_to_name(L.C_QUANTITY - 1)
+        for index, item in enumerate(self.case.costs):
+            row = L.line_row(index)
+            self._line_parameters(ws, row, self._cost_ref(index), item)
+            self.formula(ws, row, L.C_BASE, f"={amount}{row}*{quantity}{row}",
+                         item.amount * item.quantity, self.money)
+            self.formula(ws, row, L.C_TOTAL,
+                         f"=SUM({self._monthly_range(layout.cost_row(index))})",
+                         self.totals[index][0], self.money)
+        count = layout.cost_count
+        self._recurrence_validation(ws, count)
+        total_row = L.line_row(count)
+        self._total_row(ws, total_row, ((L.C_TOTAL, self.result.headline.total_costs),),
+                        count)
+        self.text(ws, total_row + 2, 1, self._lines_note(), _NOTE)
+        self._widths(ws, (7, 14, 40, 40, 16, 10, 12, 10, 10, 18, 18))
+        ws.freeze_panes(L.FIRST_LINE_ROW - 1, L.C_AMOUNT - 1)
+        self._landscape(ws)
+
+    def _lines_note(self) -> str:
+        words = self.recurrence_words
+        return _("Mois de fin vide = jusqu’à l’horizon ; marge vide = 100 %%. Récurrence : "
+                 "« %(once)s » = montant × quantité au mois de début ; « %(monthly)s » = "
+                 "chaque mois ; « %(yearly)s » = montant × quantité / 12 chaque mois.") % {
+            "once": words["once"], "monthly": words["monthly"], "yearly": words["yearly"]}
+
+    def write_gains(self) -> None:
+        ws, L, layout, headline = self.sheets["gains"], CaseLayout, self.layout, (
+            self.result.headline)
+        self.text(ws, 1, 1, _("Gains par ligne"), _TITLE)
+        self.header_row(ws, L.LINES_HEADER_ROW, (
+            _("N°"), _("Code"), _("Poste"), _("Libellé"), _("Montant unitaire"), _("Quantité"),
+            _("Récurrence"), _("Mois de début"), _("Mois de fin"), _("Montée en charge (mois)"),
+            _("Confiance"), _("Marge"), _("Montant × quantité × marge"),
+            _("Total avant ajustement"), _("Total ajusté du risque")))
+        amount, quantity = xl_col_to_name(L.C_AMOUNT - 1), xl_col_to_name(L.C_QUANTITY - 1)
+        margin, confidence = xl_col_to_name(L.G_MARGIN - 1), xl_col_to_name(L.G_CONFIDENCE - 1)
+        unadjusted = xl_col_to_name(L.G_TOTAL_UNADJUSTED - 1)
+        costs = layout.cost_count
+        for index, item in enumerate(self.case.gains):
+            row = L.line_row(index)
+            self._line_parameters(ws, row, self._gain_ref(index), item)
+            self.number(ws, row, L.G_RAMP, item.ramp_up_months, self.integer, _INPUT)
+            self.number(ws, row, L.G_CONFIDENCE, item.confidence, self.rate, _INPUT)
+            self.number(ws, row, L.G_MARGIN, item.margin, self.rate, _INPUT)
+            base = item.amount * item.quantity * (1 if item.margin is None else item.margin)
+            self.formula(ws, row, L.G_BASE, f"={amount}{row}*{quantity}{row}*"
+                         f"IF(ISNUMBER({margin}{row}),{margin}{row},1)", base, self.money)
+            total, total_unadjusted = self.totals[costs + index]
+            self.formula(ws, row, L.G_TOTAL_UNADJUSTED,
+                         f"=SUM({self._monthly_range(layout.gain_row(index))})",
+                         total_unadjusted, self.money)
+            self.formula(ws, row, L.G_TOTAL_ADJUSTED, f"={unadjusted}{row}*{confidence}{row}",
+                         total, self.money)
+        count = layout.gain_count
+        self._recurrence_validation(ws, count)
+        total_row = L.line_row(count)
+        self._total_row(ws, total_row, (
+            (L.G_TOTAL_UNADJUSTED, headline.total_gains_unadjusted),
+            (L.G_TOTAL_ADJUSTED, headline.total_gains)), count)
+        self.text(ws, total_row + 2, 1, self._lines_note(), _NOTE)
+        self._widths(ws, (7, 14, 40, 40, 16, 10, 12, 10, 10, 14, 11, 11, 18, 18, 18))
+        ws.freeze_panes(L.FIRST_LINE_ROW - 1, L.C_AMOUNT - 1)
+        self._landscape(ws)
+
+    # -- Monthly flows -----------------------------------------------------------------------
+
+    def write_monthly(self) -> None:
+        ws, layout, case, result = self.sheets["monthly"], self.layout, self.case, self.result
+        L = CaseLayout
+        horizon = case.horizon_months
+        first_col = L.M_FIRST_MONTH_COLUMN
+        self.text(ws, 1, 1, _("Flux mensuels"), _TITLE)
+        self.header_row(ws, L.M_HEADER_ROW, (
+            _("Ligne"), _("Libellé"), _("Total"), _("Premier mois"), _("Dernier mois"),
+            _("Montant d’un mois actif"), _("Mois jusqu’au plein"), _("Confiance")))
+        month_style = self.style(_BOLD, _HEADER, {"align": "center"}, num_format='"M"0')
+        for month in range(1, horizon + 1):
+            ws.write_number(L.M_HEADER_ROW - 1, first_col + month - 2, month, month_style)
+        self.text(ws, L.M_SUMMARY_FIRST_ROW - 1, 1, _("Synthèse mensuelle"), _SECTION)
+        letters = [xl_col_to_name(first_col - 1 + m) for m in range(horizon)]
+        header = L.M_HEADER_ROW
+        money = self.style(num_format=self.money)
+        horizon_name = self.name("HORIZON")
+        once = _formula_text(self.recurrence_words["once"])
+        yearly = _formula_text(self.recurrence_words["yearly"])
+        first_letter, last_letter = xl_col_to_name(L.M_FIRST - 1), xl_col_to_name(L.M_LAST - 1)
+        value_letter, ramp_letter = xl_col_to_name(L.M_VALUE - 1), xl_col_to_name(L.M_RAMP - 1)
+
+        def line_row(row: int, sheet: str, parameter_row: int, reference: str, item: LineItem,
+                     *, gain: bool, flows: list[int], denominator: int, total) -> None:
+            """One line: its active months and monthly value from its parameter cells on
+            ``sheet`` (``once`` = its start month only; otherwise start..end, a blank end
+            meaning every month to the horizon; ``yearly`` = base / 12), then each month."""
+            recurrence, start, end = (_ref(sheet, column, parameter_row) for column in (
+                L.C_RECURRENCE, L.C_START, L.C_END))
+            base = _ref(sheet, L.G_BASE if gain else L.C_BASE, parameter_row)
+            self.text(ws, row, L.M_LINE, f"{reference} · {self._post(item)}")
+            self.text(ws, row, L.M_LABEL, item.label)
+            self.formula(ws, row, L.M_TOTAL, f"=SUM({letters[0]}{row}:{letters[-1]}{row})",
+                         total, self.money, _BOLD)
+            is_once = Recurrence(item.recurrence) is Recurrence.ONCE
+            last = item.start_month if is_once else (
+                horizon if item.end_month is None else item.end_month)
+            value = Fraction(item.amount) * Fraction(item.quantity)
+            if gain and item.margin is not None:
+                value *= Fraction(item.margin)
+            if Recurrence(item.recurrence) is Recurrence.YEARLY:
+                value /= 12
+            self.formula(ws, row, L.M_FIRST, f"={start}", item.start_month, self.integer)
+            self.formula(ws, row, L.M_LAST, f"=IF({recurrence}={once},{start},"
+                         f"IF(ISNUMBER({end}),{end},{horizon_name}))", last, self.integer)
+            self.formula(ws, row, L.M_VALUE, f"=IF({recurrence}={yearly},{base}/12,{base})",
+                         value, self.money)
+            cells = f"(#{header}>=${first_letter}{row})*(#{header}<=${last_letter}{row})*" \
+                    f"${value_letter}{row}"
+            if gain:
+                ramp = 1 if is_once else max(1, item.ramp_up_months)
+                self.formula(ws, row, L.M_RAMP, f"=IF({recurrence}={once},1,"
+                             f"MAX(1,{_ref(sheet, L.G_RAMP, parameter_row)}))", ramp,
+                             self.integer)
+                self.formula(ws, row, L.M_CONFIDENCE,
+                             f"={_ref(sheet, L.G_CONFIDENCE, parameter_row)}",
+                             item.confidence, self.rate)
+                cells += f"*MIN(1,(#{header}-${first_letter}{row}+1)/${ramp_letter}{row})"
+            # The hot loop of a large workbook: one formula per line and month.
+            pattern = cells.replace("#", "{0}$").format
+            ws.write_formula_row(row - 1, first_col - 1, [pattern(letter) for letter in letters],
+                                 money, [numerator / denominator for numerator in flows])
+
+        self.text(ws, layout.cost_lines_title, 1, _("Coûts par ligne"), _SECTION)
+        for index, item in enumerate(case.costs):
+            vector = post_flows((item,), (item.category,), horizon,
+                                gains=False)[item.category].unadjusted
+            line_row(layout.cost_row(index), self.sheet_names["costs"], L.line_row(index),
+                     self._cost_ref(index), item, gain=False, flows=vector.numerators,
+                     denominator=vector.denominator, total=self.totals[index][0])
+        self.text(ws, layout.gain_lines_title, 1,
+                  _("Gains par ligne, avant ajustement du risque (× confiance en colonne H)"),
+                  _SECTION)
+        for index, item in enumerate(case.gains):
+            vector = post_flows((item,), (item.category,), horizon,
+                                gains=True)[item.category].unadjusted
+            line_row(layout.gain_row(index), self.sheet_names["gains"], L.line_row(index),
+                     self._gain_ref(index), item, gain=True, flows=vector.numerators,
+                     denominator=vector.denominator,
+                     total=self.totals[layout.cost_count + index][1])
+
+        # Monthly summary rows, with the engine's monthly rows as their values.
+        monthly = result.monthly
+        rows = layout
+        costs_first, costs_last = layout.first_cost_row, layout.cost_row(layout.cost_count - 1)
+        gains_first, gains_last = layout.first_gain_row, layout.gain_row(layout.gain_count - 1)
+        confidence = xl_col_to_name(L.M_CONFIDENCE - 1)
+
+        def costs_m(letter: str) -> str:
+            return f"=SUM({letter}{costs_first}:{letter}{costs_last})" if layout.cost_count \
+                else "=0"
+
+        def gains_m(letter: str) -> str:
+            if not layout.gain_count:
+                return "=0"
+            return (f"=SUMPRODUCT({letter}{gains_first}:{letter}{gains_last},"
+                    f"${confidence}${gains_first}:${confidence}${gains_last})")
+
+        def gains_unadjusted_m(letter: str) -> str:
+            return f"=SUM({letter}{gains_first}:{letter}{gains_last})" if layout.gain_count \
+                else "=0"
+
+        with localcontext(_PRECISE):
+            rate = Decimal(case.discount_rate)
+            factors = [(1 + rate) ** (Decimal(-month) / 12) for month in range(1, horizon + 1)]
+        summary = [
+            (rows.costs_row, _("Coûts du mois"), costs_m, [m.costs for m in monthly],
+             self.money),
+            (rows.gains_row, _("Gains du mois (ajustés du risque)"), gains_m,
+             [m.gains for m in monthly], self.money),
+            (rows.gains_unadjusted_row, _("Gains du mois avant ajustement"), gains_unadjusted_m,
+             [m.gains_unadjusted for m in monthly], self.money),
+            (rows.net_row, _("Flux net"),
+             lambda letter: f"={letter}{rows.gains_row}-{letter}{rows.costs_row}",
+             [m.net for m in monthly], self.money),
+            (rows.factor_row, _("Coefficient d’actualisation 1 / (1 + r)^(m/12)"),
+             lambda letter: f"=1/(1+{self.name('DISCOUNT_RATE')})^({letter}${header}/12)",
+             factors, excel_number_format(6, lang=self.lang)),
+            (rows.discounted_net_row, _("Flux net actualisé"),
+             lambda letter: f"={letter}{rows.net_row}*{letter}{rows.factor_row}",
+             [m.discounted_net for m in monthly], self.money),
+        ]
+        for row, label, formula, values, number_format in summary:
+            self.text(ws, row, 1, label, _BOLD, _HEADLINE)
+            for m, letter in enumerate(letters):
+                self.formula(ws, row, first_col + m, formula(letter), values[m], number_format)
+        for row, label, source, values in (
+                (rows.cumulative_row, _("Cumul des flux nets"), rows.net_row,
+                 [m.cumulative for m in monthly]),
+                (rows.discounted_cumulative_row, _("Cumul actualisé"), rows.discounted_net_row,
+                 [m.discounted_cumulative for m in monthly])):
+            self.text(ws, row, 1, label, _BOLD, _HEADLINE)
+            for m, letter in enumerate(letters):
+                previous = f"{letters[m - 1]}{row}+" if m else ""
+                self.formula(ws, row, first_col + m, f"={previous}{letter}{source}", values[m],
+                             self.money)
+        # Payback helper rows (method §3): a value only in a month where the cumulative turns
+        # from negative to >= 0, (m − 1) + (−cum_{m−1}) / (cum_m − cum_{m−1}); these values
+        # grow with m, so the first crossing is the row's MIN.
+        for row, label, cumulative, values in (
+                (rows.payback_row, _("Délai de retour si le cumul redevient positif ce mois"),
+                 rows.cumulative_row, [m.cumulative for m in monthly]),
+                (rows.discounted_payback_row,
+                 _("Délai de retour actualisé si le cumul actualisé redevient positif ce mois"),
+                 rows.discounted_cumulative_row, [m.discounted_cumulative for m in monthly])):
+            self.text(ws, row, 1, label, _BOLD, _HEADLINE)
+            for m, crossing in enumerate(_crossings(values), start=1):  # month m + 1
+                letter, before = letters[m], letters[m - 1]
+                now_cell, before_cell = f"{letter}{cumulative}", f"{before}{cumulative}"
+                self.formula(ws, row, first_col + m, (
+                    f"=IF(AND(ROUND({before_cell},{_SIGN_DECIMALS})<0,"
+                    f"ROUND({now_cell},{_SIGN_DECIMALS})>=0),"
+                    f'({letter}${header}-1)+(-{before_cell})/({now_cell}-{before_cell}),"")'
+                ), crossing, self.months_format)
+
+        # Total column (C) of the summary rows where a total means something.
+        headline = result.headline
+        for row, value in ((rows.costs_row, headline.total_costs),
+                           (rows.gains_row, headline.total_gains),
+                           (rows.gains_unadjusted_row, headline.total_gains_unadjusted),
+                           (rows.net_row, headline.net_gain),
+                           (rows.discounted_net_row, headline.npv)):
+            self.formula(ws, row, L.M_TOTAL, f"=SUM({letters[0]}{row}:{letters[-1]}{row})",
+                         value, self.money, _BOLD)
+
+        self._widths(ws, (46, 34, 16, 9, 9, 14, 9, 11))
+        ws.set_column(first_col - 1, first_col - 2 + horizon, 13)
+        ws.freeze_panes(L.M_HEADER_ROW, first_col - 1)
+        self._landscape(ws)
+
+    # -- Summary -----------------------------------------------------------------------------
+
+    def write_summary(self) -> None:
+        ws, case, layout, headline = (self.sheets["summary"], self.case, self.layout,
+                                      self.result.headline)
+        self.text(ws, 1, 1, _("Retour sur investissement du projet CRM"), _TITLE)
+        row = 3
+        for label, value in ((_("Client"), self.client_name), (_("Projet"), self.project_name)):
+            self.text(ws, row, 1, label, _BOLD)
+            self.text(ws, row, 2, value)
+            row += 1
+        self.text(ws, row, 1, _("Horizon (mois)"), _BOLD)
+        self.formula(ws, row, 2, f"={self.name('HORIZON')}", case.horizon_months, self.integer)
+        self.text(ws, row + 1, 1, _("Taux d’actualisation annuel"), _BOLD)
+        self.formula(ws, row + 1, 2, f"={self.name('DISCOUNT_RATE')}", case.discount_rate,
+                     self.rate)
+        self.text(ws, row + 2, 1, _("Devise"), _BOLD)
+        self.text(ws, row + 2, 2, case.currency)
 
         row += 4
-        _text(ws, row, 1, t("headline"), font=_SECTION)
+        self.text(ws, row, 1, _("Indicateurs sur l’horizon"), _SECTION)
         row += 1
-        _header_row(ws, row, ("", t("value"), t("how")))
-        cells: dict[str, str] = {}
-        headline_rows = {}
-        for key in ("total_costs", "total_gains", "total_gains_unadjusted", "net_gain",
-                    "roi_percent", "npv", "payback_months", "discounted_payback_months",
-                    "irr_percent"):
+        self.header_row(ws, row, ("", _("Valeur"), _("Formule")))
+        keys = list(_HEADLINE_SUFFIXES.values())
+        for key in keys:
             row += 1
-            headline_rows[key] = row
-            cells[key] = f"$B${row}"
-        not_reached = t("not_reached")
-        sign = _SIGN_DECIMALS
+            self.headline_rows[key] = row
+        cells = {key: f"$B${self.headline_rows[key]}" for key in keys}
+        not_reached = _("non atteint")
         net = self._monthly_range(layout.net_row)
+        annual_irr = f"((1+IRR({net},{self.name('IRR_GUESS')}))^12-1)*100"
+        na = _formula_text(NOT_APPLICABLE)
         formulas = {
             "total_costs": f"=SUM({self._monthly_range(layout.costs_row)})",
             "total_gains": f"=SUM({self._monthly_range(layout.gains_row)})",
             "total_gains_unadjusted": f"=SUM({self._monthly_range(layout.gains_unadjusted_row)})",
             "net_gain": f"={cells['total_gains']}-{cells['total_costs']}",
-            "roi_percent": (f'=IF({cells["total_costs"]}=0,"{NOT_APPLICABLE}",'
+            "roi_percent": (f"=IF({cells['total_costs']}=0,{na},"
                             f"{cells['net_gain']}/{cells['total_costs']}*100)"),
             "npv": f"=SUMPRODUCT({net},{self._monthly_range(layout.factor_row)})",
             "payback_months": self._payback_formula(layout.cumulative_row, layout.payback_row,
-                                                    not_reached, sign),
+                                                    not_reached),
             "discounted_payback_months": self._payback_formula(
-                layout.discounted_cumulative_row, layout.discounted_payback_row, not_reached,
-                sign),
-            "irr_percent": f'=IFERROR(((1+IRR({net}))^12-1)*100,"{NOT_APPLICABLE}")',
+                layout.discounted_cumulative_row, layout.discounted_payback_row, not_reached),
+            "irr_percent": (f"=IFERROR(IF({annual_irr}>{_ANNUAL_IRR_FLOOR},{annual_irr},{na}),"
+                            f"{na})"),
+        }
+        labels = {
+            "total_costs": (_("Total des coûts"),
+                            _("Somme des coûts mensuels (feuille « Flux mensuels »)")),
+            "total_gains": (_("Total des gains (ajustés du risque)"),
+                            _("Somme des gains mensuels × confiance")),
+            "total_gains_unadjusted": (_("Total des gains avant ajustement du risque"),
+                                       _("Somme des gains mensuels avant confiance")),
+            "net_gain": (_("Gain net"), _("Gains − coûts")),
+            "roi_percent": (_("ROI (%)"), _("Gain net / coûts × 100 ; « n/a » sans coût")),
+            "npv": (_("Valeur actuelle nette (VAN)"),
+                    _("Σ flux net du mois m / (1 + r)^(m/12)")),
+            "payback_months": (_("Délai de retour (mois)"), _(
+                "Premier passage du cumul de négatif à positif, interpolé dans le mois ; 0 si "
+                "le cumul n’est jamais négatif")),
+            "discounted_payback_months": (_("Délai de retour actualisé (mois)"),
+                                          _("Même règle sur le cumul actualisé")),
+            "irr_percent": (_("TRI annuel (%)"), _(
+                "(1 + TRI mensuel des flux nets)^12 − 1, en partant du taux mensuel de ROI "
+                "Checklist (feuille « Hypothèses ») ; « n/a » sans changement de signe ou à "
+                "−99 % et moins")),
         }
         formats = {"roi_percent": self.percent, "irr_percent": self.percent,
                    "payback_months": self.months_format,
                    "discounted_payback_months": self.months_format}
-        for key, row_ in headline_rows.items():
-            _text(ws, row_, 1, t(key), font=_BOLD)
-            cell = _put(ws, row_, 2, formulas[key], formats.get(key, self.money), font=_BOLD,
-                        fill=_HEADLINE_FILL)
-            cell.alignment = Alignment(horizontal="right")
-            _text(ws, row_, 3, t(f"how_{key}"), font=_NOTE)
-        for name, key in HEADLINE_NAMES.items():
-            self.name(name, ws.title, 2, headline_rows[key])
+        values = {key: getattr(headline, key) for key in keys}
+        for key in ("payback_months", "discounted_payback_months"):
+            if values[key] is None:
+                values[key] = not_reached
+        for key in ("roi_percent", "irr_percent"):
+            if values[key] is None:
+                values[key] = NOT_APPLICABLE
+        right = {"align": "right"}
+        for key, key_row in self.headline_rows.items():
+            label, how = labels[key]
+            self.text(ws, key_row, 1, label, _BOLD)
+            self.formula(ws, key_row, 2, formulas[key], values[key],
+                         formats.get(key, self.money), _BOLD, _HEADLINE, right)
+            self.text(ws, key_row, 3, how, _NOTE)
+        for suffix, key in _HEADLINE_SUFFIXES.items():
+            self._define(suffix, self.sheet_names["summary"], 2, self.headline_rows[key])
 
         row += 2
         row = self._write_by_year(ws, row)
         row += 1
-        row = self._write_scenarios(ws, row, headline_rows)
+        row = self._write_scenarios(ws, row)
         row += 1
-        _text(ws, row, 1, t("warnings"), font=_SECTION)
-        with override(self.lang):
-            warnings = [warning_text(w) for w in self.result.warnings]
-        for text in warnings or [t("no_warning")]:
+        self.text(ws, row, 1, _("Points d’attention"), _SECTION)
+        warnings = [warning_text(w) for w in self.result.warnings]
+        for text in warnings or [_("Aucun point d’attention.")]:
             row += 1
-            _text(ws, row, 1, text)
+            self.text(ws, row, 1, text)
         row += 2
-        pattern = "%d/%m/%Y %H:%M" if self.lang == "fr" else "%Y-%m-%d %H:%M"
+        pattern = "%Y-%m-%d %H:%M" if self.lang == "en" else "%d/%m/%Y %H:%M"
         stamp = timezone.localtime().strftime(pattern)
-        _text(ws, row, 1, t("generated").format(date=stamp), font=_NOTE)
-        _widths(ws, {"A": 44, "B": 20, "C": 20, "D": 20, "E": 20, "F": 20, "G": 20,
-                     "H": 20})
-        ws.sheet_view.showGridLines = False
-        _landscape(ws)
+        self.text(ws, row, 1, _(
+            "Généré par ROI Checklist le %(date)s. Toutes les cellules de calcul sont des "
+            "formules : Excel les recalcule à l’ouverture ; les valeurs enregistrées sont "
+            "celles de ROI Checklist.") % {"date": stamp}, _NOTE)
+        self._widths(ws, (44, 20, 20, 20, 20, 20, 20, 20))
+        ws.hide_gridlines(2)
+        self._landscape(ws)
 
-    def _payback_formula(self, cumulative_row: int, payback_row: int, not_reached: str,
-                         sign: int) -> str:
+    def _payback_formula(self, cumulative_row: int, payback_row: int, not_reached: str) -> str:
         cumulative = self._monthly_range(cumulative_row)
         paybacks = self._monthly_range(payback_row)
-        return (f"=IF(ROUND(MIN({cumulative}),{sign})>=0,0,"
-                f'IF(COUNT({paybacks})=0,"{not_reached}",MIN({paybacks})))')
+        return (f"=IF(ROUND(MIN({cumulative}),{_SIGN_DECIMALS})>=0,0,"
+                f"IF(COUNT({paybacks})=0,{_formula_text(not_reached)},MIN({paybacks})))")
 
-    def _write_by_year(self, ws, row: int) -> int:
-        t, layout = self.t, self.layout
-        _text(ws, row, 1, t("by_year"), font=_SECTION)
+    def _write_by_year(self, ws: Worksheet, row: int) -> int:
+        layout, by_year = self.layout, self.result.by_year
+        self.text(ws, row, 1, _("Par année"), _SECTION)
         row += 1
-        _header_row(ws, row, (t("year"), t("months"), t("costs"), t("gains"), t("net"),
-                              t("cumulative")))
+        self.header_row(ws, row, (_("Année"), _("Mois"), _("Coûts"), _("Gains"), _("Net"),
+                                  _("Cumul fin de période")))
         first_year_row = row + 1
-        years = math.ceil(layout.horizon / 12)
-        for year in range(1, years + 1):
+        monthly = self.sheet_names["monthly"]
+        for year in by_year.years:
             row += 1
-            first, last = 12 * (year - 1) + 1, min(12 * year, layout.horizon)
-            _text(ws, row, 1, t("year_n").format(n=year))
-            _text(ws, row, 2, t("month_range").format(a=first, b=last))
-            for column, source in ((3, layout.costs_row), (4, layout.gains_row),
-                                   (5, layout.net_row)):
-                _put(ws, row, column, f"=SUM({self._monthly_range(source, first, last)})",
-                     self.money)
-            year_end = _ref(self.monthly.title, layout.month_column(last),
-                            layout.cumulative_row)
-            _put(ws, row, 6, f"={year_end}", self.money)
+            self.text(ws, row, 1, _("Année %(n)s") % {"n": year.year})
+            self.text(ws, row, 2, _("M%(a)s–M%(b)s") % {"a": year.first_month,
+                                                        "b": year.last_month})
+            for column, source, value in ((3, layout.costs_row, year.costs),
+                                          (4, layout.gains_row, year.gains),
+                                          (5, layout.net_row, year.net)):
+                self.formula(ws, row, column, "=SUM("
+                             f"{self._monthly_range(source, year.first_month, year.last_month)})",
+                             value, self.money)
+            year_end = _ref(monthly, layout.month_column(year.last_month), layout.cumulative_row)
+            self.formula(ws, row, 6, f"={year_end}", year.cumulative, self.money)
         row += 1
-        _text(ws, row, 1, t("total"), font=_BOLD)
-        for column in (3, 4, 5):
-            letter = get_column_letter(column)
-            cell = _put(ws, row, column, f"=SUM({letter}{first_year_row}:{letter}{row - 1})",
-                        self.money, font=_BOLD)
-            cell.border = _TOP_BORDER
+        self.text(ws, row, 1, _("Total"), _BOLD)
+        for column, value in ((3, by_year.total.costs), (4, by_year.total.gains),
+                              (5, by_year.total.net)):
+            letter = xl_col_to_name(column - 1)
+            self.formula(ws, row, column, f"=SUM({letter}{first_year_row}:{letter}{row - 1})",
+                         value, self.money, _BOLD, _TOP_BORDER)
         row += 1
-        _text(ws, row, 1, t("present_value"), font=_BOLD)
+        self.text(ws, row, 1, _("Valeur actuelle"), _BOLD)
         factors = self._monthly_range(layout.factor_row)
-        for column, source in ((3, layout.costs_row), (4, layout.gains_row),
-                               (5, layout.net_row)):
-            _put(ws, row, column, f"=SUMPRODUCT({self._monthly_range(source)},{factors})",
-                 self.money, font=_BOLD)
+        present = by_year.present_value
+        for column, source, value in ((3, layout.costs_row, present.costs),
+                                      (4, layout.gains_row, present.gains),
+                                      (5, layout.net_row, present.net)):
+            self.formula(ws, row, column,
+                         f"=SUMPRODUCT({self._monthly_range(source)},{factors})", value,
+                         self.money, _BOLD)
         return row + 1
 
-    def _write_scenarios(self, ws, row: int, headline_rows: dict[str, int]) -> int:
+    def _write_scenarios(self, ws: Worksheet, row: int) -> int:
         """Each scenario multiplies every monthly gain and cost by its factors (method §4), so
         its totals and NPV are the base ones scaled; the factors are input cells."""
-        t, layout = self.t, self.layout
-        _text(ws, row, 1, t("scenarios"), font=_SECTION)
+        layout = self.layout
+        self.text(ws, row, 1, _("Scénarios (facteurs modifiables)"), _SECTION)
         row += 1
-        _header_row(ws, row, (t("scenario"), t("gains_factor"), t("costs_factor"),
-                              t("costs"), t("gains"), t("net_gain"), t("roi_percent"),
-                              t("npv")))
+        self.header_row(ws, row, (_("Scénario"), _("Facteur gains"), _("Facteur coûts"),
+                                  _("Coûts"), _("Gains"), _("Gain net"), _("ROI (%)"),
+                                  _("Valeur actuelle nette (VAN)")))
         factors = self._monthly_range(layout.factor_row)
         present_costs = f"SUMPRODUCT({self._monthly_range(layout.costs_row)},{factors})"
         present_gains = f"SUMPRODUCT({self._monthly_range(layout.gains_row)},{factors})"
-        costs = f"$B${headline_rows['total_costs']}"
-        gains = f"$B${headline_rows['total_gains']}"
-        with override(self.lang):
-            names = {code: str(name) for code, name in SCENARIO_NAMES.items()}
-        for scenario in self.case.scenarios:
+        costs = f"$B${self.headline_rows['total_costs']}"
+        gains = f"$B${self.headline_rows['total_gains']}"
+        factor_format = excel_number_format(2, lang=self.lang)
+        na = _formula_text(NOT_APPLICABLE)
+        for scenario in self.result.scenarios:
             row += 1
-            _text(ws, row, 1, names.get(scenario.code, scenario.code))
-            _put(ws, row, 2, _number(scenario.gains_factor), "0.00", fill=_INPUT_FILL)
-            _put(ws, row, 3, _number(scenario.costs_factor), "0.00", fill=_INPUT_FILL)
-            _put(ws, row, 4, f"=C{row}*{costs}", self.money)
-            _put(ws, row, 5, f"=B{row}*{gains}", self.money)
-            _put(ws, row, 6, f"=E{row}-D{row}", self.money)
-            _put(ws, row, 7, f'=IF(D{row}=0,"{NOT_APPLICABLE}",F{row}/D{row}*100)',
-                 self.percent)
-            _put(ws, row, 8, f"=B{row}*{present_gains}-C{row}*{present_costs}", self.money)
+            figures, code = scenario.headline, scenario.factors.code
+            self.text(ws, row, 1, SCENARIO_NAMES.get(code, code))
+            self.number(ws, row, 2, scenario.factors.gains_factor, factor_format, _INPUT)
+            self.number(ws, row, 3, scenario.factors.costs_factor, factor_format, _INPUT)
+            self.formula(ws, row, 4, f"=C{row}*{costs}", figures.total_costs, self.money)
+            self.formula(ws, row, 5, f"=B{row}*{gains}", figures.total_gains, self.money)
+            self.formula(ws, row, 6, f"=E{row}-D{row}", figures.net_gain, self.money)
+            self.formula(ws, row, 7, f"=IF(D{row}=0,{na},F{row}/D{row}*100)",
+                         NOT_APPLICABLE if figures.roi_percent is None else figures.roi_percent,
+                         self.percent)
+            self.formula(ws, row, 8, f"=B{row}*{present_gains}-C{row}*{present_costs}",
+                         figures.npv, self.money)
         return row + 1
 
-    # -- all ---------------------------------------------------------------------------------
 
-    def build(self) -> bytes:
-        self.write_assumptions()
-        self.write_costs()
-        self.write_gains()
-        self.write_monthly()
-        self.write_summary()
-        properties = self.wb.properties
-        properties.creator = "ROI Checklist"
-        properties.title = safe_text(self.project_name)[:200] or self.t("title")
-        # openpyxl cannot store computed values: ask Excel to compute everything on opening.
-        self.wb.calculation.fullCalcOnLoad = True
-        buffer = io.BytesIO()
-        self.wb.save(buffer)
-        return buffer.getvalue()
+# --- the workbook ---------------------------------------------------------------------------
 
 
 def build_workbook(case: Case, *, lang: str = "fr", client_name: str = "",
-                   project_name: str = "") -> bytes:
-    """The .xlsx file of ``case`` (bytes): the method's figures as live formulas.
+                   project_name: str = "", catalogue: CatalogueInfo | None = None,
+                   result: CaseResult | None = None) -> bytes:
+    """The .xlsx file of ``case`` (bytes): the method's figures as live formulas, each stored
+    with the engine's result.
 
-    ``lang`` "fr" (default) or "en" names the sheets and labels; ``project_name`` defaults to
-    the case's name. Money cells are numbers in the case's currency, ROI and IRR are in percent
-    (22.22 means 22.22 %), paybacks in months. Raises ValueError on a case the engine refuses.
+    ``lang`` names the sheets and labels (gettext; French by default); ``project_name``
+    defaults to the case's name; ``catalogue`` names the posts (default: the catalogue file
+    shipped with the code); ``result`` is ``compute(case)`` when the caller has it. Money cells
+    are numbers in the case's currency, ROI and IRR are in percent (22.22 means 22.22 %),
+    paybacks in months. Raises ValueError on a case the engine refuses.
     """
-    return _Writer(case, lang, client_name, project_name).build()
+    buffer = io.BytesIO()
+    with _without_garbage_collection():
+        workbook = new_workbook(buffer)
+        sheets = CaseSheets(workbook, case, lang=lang, catalogue=catalogue, result=result,
+                            client_name=client_name, project_name=project_name).write()
+        with override(sheets.lang):
+            title = safe_text(sheets.project_name)[:200] or _(
+                "Retour sur investissement du projet CRM")
+        workbook.set_properties({"title": title, "author": "ROI Checklist"})
+        workbook.close()
+    return buffer.getvalue()
+
+
+@contextlib.contextmanager
+def _without_garbage_collection():
+    """A large workbook is some 150 000 cell tuples that live until the file is written:
+    Python's cycle collector would scan them again and again for nothing (they hold no
+    cycle), about a tenth of the time. Reference counting still frees everything."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def project_workbook(project) -> bytes:
-    """The .xlsx file of a stored project, in the project's language (for the web download)."""
-    return build_workbook(project_case(project), lang=project.language,
-                          client_name=project.client.name, project_name=project.name)
+    """The .xlsx file of a stored project, in the project's language, its posts named by the
+    project's catalogue version (for the web download)."""
+    overview = project_overview(project, lang=project.language or settings.LANGUAGE_CODE)
+    return build_workbook(overview.case, lang=overview.lang, catalogue=overview.catalogue,
+                          result=overview.result, client_name=project.client.name,
+                          project_name=project.name)
+

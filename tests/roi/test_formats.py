@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from roi.formats import format_decimal, parse_decimal
+from roi.formats import excel_money_format, format_decimal, parse_decimal
 
 
 @pytest.mark.parametrize("typed,lang,expected", [
@@ -33,3 +33,9 @@ def test_empty_is_none():
 def test_format():
     assert format_decimal(Decimal("45000"), 2) == "45\u202f000,00"
     assert format_decimal(Decimal("-1234.565"), 2, lang="en") == "-1,234.57"
+
+
+def test_an_excel_format_never_takes_a_quote_from_a_currency_code():
+    assert excel_money_format('X"Y;') == (
+        '[$-40C]#,##0.00"\u00a0XY";[Red][$-40C]"\u2212"#,##0.00"\u00a0XY"')
+    assert excel_money_format("EUR", lang="en") == '[$-409]"€"#,##0.00;[Red][$-409]"-€"#,##0.00'

@@ -1,8 +1,9 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from roi.documents.workbook import LABELS, build_workbook
+from roi.documents.workbook import build_workbook
 from roi.management.casefile import read_case, write_output
 
 
@@ -14,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("file", help="the roi-case/1 JSON file, or - for standard input")
         parser.add_argument("-o", "--output",
                             help="the .xlsx file to write (required when FILE is -)")
-        parser.add_argument("--lang", default="fr", choices=sorted(LABELS),
+        parser.add_argument("--lang", default="fr", choices=sorted(dict(settings.LANGUAGES)),
                             help="language of the sheets and labels (default: fr)")
 
     def handle(self, *args, **options):
