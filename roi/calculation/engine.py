@@ -10,14 +10,19 @@ Only what involves ``(1 + r)^(m/12)`` (NPV, discounted payback, IRR) is irration
 in Decimal with 50 significant digits.
 
 Month values never depend on the horizon (an item with no end month simply runs on), so the
-flows are built once over :data:`EXTENDED_HORIZON_MONTHS` and every horizon (6, 12, 24, 36, H,
-and the extended look for the payback warning) is a prefix of the same vectors. Scenarios and the
-tornado reuse the per-post vectors and totals instead of recomputing items.
+flows are built once over max(H, 36) months and every view (6, 12, 24, 36 and H months) is a
+prefix of the same vectors; the payback warning builds them further, up to
+:data:`EXTENDED_HORIZON_MONTHS`, only when the payback is beyond H. What is computed once is
+reused: the per-post totals come in closed form from the lines (no vector per post), the
+tornado from those totals, a scenario's totals are the base totals × its factors, and a
+headline already computed (the ×1/×1 scenario, a standard view equal to H) is not computed again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from fractions import Fraction
@@ -26,7 +31,17 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from roi.calculation import limits
 from roi.calculation.irr import irr_percent
 from roi.calculation.kpi import KpiProgress, kpi_progress
-from roi.calculation.lines import PostFlows, Vector, combine, post_flows, prefix_sums
+from roi.calculation.lines import (
+    Line,
+    Term,
+    Vector,
+    common_denominator,
+    lines_of,
+    monthly_sums,
+    prefix_sums,
+    unit_terms,
+    weight_sum,
+)
 from roi.calculation.model import (
     COST_CATEGORIES,
     GAIN_CATEGORIES,
@@ -34,7 +49,7 @@ from roi.calculation.model import (
     Case,
     ScenarioFactors,
 )
-from roi.calculation.money import quantize_money, to_decimal
+from roi.calculation.money import exact_quotients, quantize_money, ratio_to_decimal, to_decimal
 from roi.calculation.pricing import licence_price_warnings
 
 if TYPE_CHECKING:
@@ -67,9 +82,11 @@ EXTENDED_HORIZON_MONTHS = limits.MAX_HORIZON_MONTHS
 TORNADO_LOW = Fraction(8, 10)  # each post at −20 % …
 TORNADO_HIGH = Fraction(12, 10)  # … and at +20 % (method §4)
 TCO_MIN_RATIO = Fraction(3, 2)  # seed 002: TCO is usually 2–3 × the licences
+_UNIT = Fraction(1)
 
 _DISCOUNT_CONTEXT = Context(prec=50, rounding=ROUND_HALF_EVEN, Emax=999_999, Emin=-999_999)
 _OUTPUT_CONTEXT = Context(prec=40, rounding=ROUND_HALF_EVEN, Emax=999_999, Emin=-999_999)
+_FACTOR_CONTEXT = Context(prec=60, Emax=999_999, Emin=-999_999)
 
 
 # --- results ---------------------------------------------------------------------------------
@@ -218,26 +235,31 @@ class CaseResult:
 # --- figures over a prefix of months --------------------------------------------------------
 
 
-def _payback(cumulative: Sequence[Any], ratio) -> Any:
+def _payback(cumulative: Sequence[Any], crossing) -> Any:
     """Method §3's payback on ``cumulative[m]`` (index 0 = month 0 = 0): 0 if never negative;
     else (m − 1) + (−c_{m−1}) / (c_m − c_{m−1}) for the first m >= 0 after the first negative
-    month; None if there is none. ``ratio(a, b)`` divides in the caller's number type."""
+    month; None if there is none. ``crossing(m − 1, c_{m−1}, c_m)`` computes that in the
+    caller's number type."""
     first_negative = next((m for m in range(1, len(cumulative)) if cumulative[m] < 0), None)
     if first_negative is None:
         return 0
     for month in range(first_negative + 1, len(cumulative)):
         if cumulative[month] >= 0:
-            before = cumulative[month - 1]
-            return (month - 1) + ratio(-before, cumulative[month] - before)
+            return crossing(month - 1, cumulative[month - 1], cumulative[month])
     return None
 
 
-def _exact_ratio(numerator: int, denominator: int) -> Fraction:
-    return Fraction(numerator, denominator)
+def _exact_crossing(whole: int, before: int, after: int) -> Decimal:
+    """whole + (−before) / (after − before), exact, handed out as :func:`to_decimal` does."""
+    step = after - before
+    return ratio_to_decimal(whole * step - before, step)
 
 
-def _decimal_ratio(numerator: Decimal, denominator: Decimal) -> Decimal:
-    return _DISCOUNT_CONTEXT.divide(numerator, denominator)
+def _decimal_crossing(whole: int, before: Decimal, after: Decimal) -> Decimal:
+    """whole + (−before) / (after − before), each operation at 50 digits."""
+    context = _DISCOUNT_CONTEXT
+    return context.add(whole, context.divide(context.minus(before),
+                                             context.subtract(after, before)))
 
 
 def _as_decimal(value: Fraction | int | Decimal | None) -> Decimal | None:
@@ -248,81 +270,229 @@ def _as_decimal(value: Fraction | int | Decimal | None) -> Decimal | None:
     return to_decimal(value)
 
 
-def _discount_factors(rate: Decimal, months: int) -> list[Decimal] | None:
-    """``[1, 1/(1+r)^(1/12), …, 1/(1+r)^(months/12)]``, or None when r = 0 (no discounting, so
-    the discounted figures stay exact)."""
-    if rate == 0:
-        return None
-    with localcontext(Context(prec=60, Emax=999_999, Emin=-999_999)):
-        # One Decimal power for the monthly factor, then products: (1+r)^(-m/12) = f^m.
+def _monthly_discount_factors(rate: Decimal, months: int) -> tuple[Decimal, ...]:
+    """``(1, f, f^2, …, f^months)`` with f = 1/(1+r)^(1/12) = the factor of month 1, at 60
+    digits: one Decimal power, then products, since (1+r)^(-m/12) = f^m."""
+    with localcontext(_FACTOR_CONTEXT):
         monthly = Decimal(1) / (Decimal(1) + rate) ** (Decimal(1) / Decimal(12))
         factors = [Decimal(1)]
         for _ in range(months):
             factors.append(factors[-1] * monthly)
-    return factors
+    return tuple(factors)
 
 
-class _Series:
-    """Costs and gains of one variant of the case (base or a scenario) over the extended
-    horizon, with the cumulative sums every figure needs."""
+@functools.lru_cache(maxsize=64)
+def _standard_discount_factors(rate_text: str) -> tuple[Decimal, ...]:
+    # Keyed by the rate's text, not its value: 0.1 and 0.10 are equal, but the power is taken
+    # of 1.1 and 1.10, and nothing promises the same last digit for both.
+    return _monthly_discount_factors(Decimal(rate_text), EXTENDED_HORIZON_MONTHS)
 
-    def __init__(self, costs: Vector, gains: Vector, gains_unadjusted: Vector,
-                 discount_factors: list[Decimal] | None) -> None:
-        self.costs = costs
-        self.gains = gains
-        self.gains_unadjusted = gains_unadjusted
-        self.net = combine(((1, gains), (-1, costs)))
-        self.cumulative_costs = prefix_sums(costs.numerators)
-        self.cumulative_gains = prefix_sums(gains.numerators)
-        self.cumulative_gains_unadjusted = prefix_sums(gains_unadjusted.numerators)
-        self.cumulative_net = prefix_sums(self.net.numerators)
+
+def _discount_factors(rate: Decimal, months: int) -> Sequence[Decimal] | None:
+    """``factors[m]`` = 1/(1+r)^(m/12) for m = 0..``months`` (at least), or None when r = 0 (no
+    discounting, so the discounted figures stay exact). The factors depend on the rate only, so
+    those of the usual horizons are computed once per rate and kept."""
+    if rate == 0:
+        return None
+    if months <= EXTENDED_HORIZON_MONTHS:
+        return _standard_discount_factors(str(rate))
+    return _monthly_discount_factors(rate, months)
+
+
+def _decimal_quotient(numerator: int, denominator: int) -> Decimal:
+    """``to_decimal(Fraction(numerator, denominator))`` for any non-zero denominator."""
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    return ratio_to_decimal(numerator, denominator)
+
+
+class _NetFlows:
+    """The exact net monthly flows of one variant of the case, and what method §3 derives from
+    them: the cumulative sums (payback), the month values as 40-digit Decimals (IRR, the monthly
+    table) and their discounted cumulative (NPV, discounted payback). The Decimal ones are built
+    only as far as a figure asks."""
+
+    def __init__(self, net: Vector, discount_factors: Sequence[Decimal] | None) -> None:
+        self.net = net
+        self.cumulative = prefix_sums(net.numerators)
         self.discount_factors = discount_factors
-        self._net_decimals: list[Decimal] = []
+        self._decimals: list[Decimal] = []
+        self._float_values: list[float] | None = None
         self._discounted: list[Decimal] = [Decimal(0)]  # index 0: month 0
         self._discounted_cumulative: list[Decimal] = [Decimal(0)]
 
-    def net_decimal(self, month: int) -> Decimal:
-        while len(self._net_decimals) < month:
-            index = len(self._net_decimals)
-            self._net_decimals.append(
-                to_decimal(Fraction(self.net.numerators[index], self.net.denominator))
-            )
-        return self._net_decimals[month - 1]
+    def decimals(self, months: int) -> list[Decimal]:
+        """The net of months 1..``months`` (at least), each ``to_decimal`` of its exact value."""
+        known = len(self._decimals)
+        if known < months:
+            self._decimals += exact_quotients(self.net.numerators[known:months],
+                                              self.net.denominator)
+        return self._decimals
+
+    def cumulative_decimal(self, month: int) -> Decimal:
+        return ratio_to_decimal(self.cumulative[month], self.net.denominator)
 
     def _discount_up_to(self, months: int) -> None:
-        factors = self.discount_factors
-        if factors is None:
+        """Σ net_m × factor_m, month by month, at 50 digits."""
+        done = len(self._discounted) - 1
+        if done >= months:
             return
+        nets = self.decimals(months)
+        factors = self.discount_factors
+        discounted, cumulative = self._discounted, self._discounted_cumulative
         with localcontext(_DISCOUNT_CONTEXT):
-            while len(self._discounted) <= months:
-                month = len(self._discounted)
-                value = self.net_decimal(month) * factors[month]
-                self._discounted.append(value)
-                self._discounted_cumulative.append(self._discounted_cumulative[-1] + value)
+            running = cumulative[-1]
+            for month in range(done + 1, months + 1):
+                value = nets[month - 1] * factors[month]
+                running = running + value
+                discounted.append(value)
+                cumulative.append(running)
 
-    def discounted_net(self, month: int) -> Decimal:
+    def discounted_nets(self, months: int) -> list[Decimal]:
+        """Net / (1 + r)^(m/12) of months 1..``months``, at 40 digits."""
         if self.discount_factors is None:
-            return self.net_decimal(month)
-        self._discount_up_to(month)
-        return _OUTPUT_CONTEXT.plus(self._discounted[month])
+            return self.decimals(months)[:months]
+        self._discount_up_to(months)
+        return [_OUTPUT_CONTEXT.plus(value) for value in self._discounted[1 : months + 1]]
+
+    def discounted_cumulatives(self, months: int) -> list[Decimal]:
+        """Σ_{k <= m} net_k / (1 + r)^(k/12) for m = 1..``months``, at 40 digits."""
+        if self.discount_factors is None:
+            return exact_quotients(self.cumulative[1 : months + 1], self.net.denominator)
+        self._discount_up_to(months)
+        return [_OUTPUT_CONTEXT.plus(value)
+                for value in self._discounted_cumulative[1 : months + 1]]
 
     def discounted_cumulative(self, month: int) -> Decimal:
         if self.discount_factors is None:
-            return self.exact_total(self.cumulative_net, self.net, month)
+            return self.cumulative_decimal(month)
         self._discount_up_to(month)
         return _OUTPUT_CONTEXT.plus(self._discounted_cumulative[month])
 
-    @staticmethod
-    def exact_total(cumulative: list[int], vector: Vector, month: int) -> Decimal:
-        return to_decimal(Fraction(cumulative[month], vector.denominator))
+    def payback(self, months: int) -> Decimal | None:
+        """The payback over months 1..``months``, exact (then to 40 digits)."""
+        payback = _payback(self.cumulative[: months + 1], _exact_crossing)
+        return to_decimal(payback) if isinstance(payback, int) else payback  # 0: never short
+
+    def discounted_payback(self, months: int) -> Decimal | None:
+        """The payback of the discounted cumulative, at 50 digits (then 40)."""
+        if self.discount_factors is None:
+            return self.payback(months)
+        self._discount_up_to(months)
+        return _as_decimal(_payback(self._discounted_cumulative[: months + 1],
+                                    _decimal_crossing))
+
+    def irr(self, months: int) -> Decimal | None:
+        return irr_percent(self.decimals(months)[:months], floats=self._floats(months))
+
+    def _floats(self, months: int) -> list[float] | None:
+        """The net of months 1..``months`` as the floats nearest to the exact values (an int
+        quotient is rounded correctly), which the IRR search takes instead of converting the
+        Decimals; None if one does not fit in a float."""
+        if self._float_values is None or len(self._float_values) < months:
+            try:
+                denominator = self.net.denominator
+                self._float_values = [numerator / denominator
+                                      for numerator in self.net.numerators]
+            except OverflowError:
+                return None
+        return self._float_values[:months]
+
+
+# An exact rational as (numerator, denominator > 0): cheaper than a Fraction, which reduces
+# itself after every operation, for the handful of operations a headline needs.
+_Exact = tuple[int, int]
+
+
+def _headline(months: int, total_costs: _Exact, total_gains: _Exact,
+              total_gains_unadjusted: _Exact, net: _NetFlows) -> Headline:
+    """The figures of method §3 over months 1..``months`` from the exact totals over those
+    months and the net flows (net gain = gains − costs; ROI = net gain / costs × 100)."""
+    costs, costs_denominator = total_costs
+    gains, gains_denominator = total_gains
+    net_gain = gains * costs_denominator - costs * gains_denominator
+    net_denominator = gains_denominator * costs_denominator
+    roi = None
+    if costs:
+        roi = _decimal_quotient(100 * net_gain * costs_denominator, net_denominator * costs)
+    return Headline(
+        horizon_months=months,
+        total_costs=ratio_to_decimal(*total_costs),
+        total_gains=ratio_to_decimal(*total_gains),
+        total_gains_unadjusted=ratio_to_decimal(*total_gains_unadjusted),
+        net_gain=ratio_to_decimal(net_gain, net_denominator),
+        roi_percent=roi,
+        payback_months=net.payback(months),
+        npv=net.discounted_cumulative(months),
+        irr_percent=_as_decimal(net.irr(months)),
+        discounted_payback_months=net.discounted_payback(months),
+    )
+
+
+class _Series:
+    """Costs, gains (risk-adjusted) and unadjusted gains of the case over months 1..``months``,
+    exact, with the cumulative sums every figure needs. ``longer(months)`` builds the same
+    series over more months, for a look beyond them (the payback warning)."""
+
+    def __init__(self, costs: Vector, gains: Vector, gains_unadjusted: Vector,
+                 discount_factors: Sequence[Decimal] | None,
+                 longer: Callable[[int], _Series] | None = None) -> None:
+        self.costs = costs
+        self.gains = gains
+        self.gains_unadjusted = gains_unadjusted
+        self.months = min(len(costs.numerators), len(gains.numerators),
+                          len(gains_unadjusted.numerators))
+        self.cumulative_costs = prefix_sums(costs.numerators)
+        self.cumulative_gains = prefix_sums(gains.numerators)
+        self.cumulative_gains_unadjusted = prefix_sums(gains_unadjusted.numerators)
+        self.net = _NetFlows(_difference(gains, costs, self.months), discount_factors)
+        self.discount_factors = discount_factors
+        self._longer = longer
+
+    def _totals(self, months: int) -> tuple[_Exact, _Exact, _Exact]:
+        """Costs, gains and unadjusted gains of months 1..``months``, exact."""
+        return ((self.cumulative_costs[months], self.costs.denominator),
+                (self.cumulative_gains[months], self.gains.denominator),
+                (self.cumulative_gains_unadjusted[months], self.gains_unadjusted.denominator))
+
+    def headline(self, months: int) -> Headline:
+        return _headline(months, *self._totals(months), self.net)
+
+    def scenario_headline(self, gains_factor: Fraction, costs_factor: Fraction,
+                          months: int) -> Headline:
+        """The headline with every monthly gain × ``gains_factor`` and cost × ``costs_factor``.
+
+        Totals are linear in the factors, so they are this series' totals × factor, without a
+        pass over the months; the payback, NPV and IRR need the scenario's own monthly net
+        g × gains_m − c × costs_m, built over months 1..``months`` only.
+        """
+        def scaled(total: _Exact, factor: Fraction) -> _Exact:
+            return total[0] * factor.numerator, total[1] * factor.denominator
+
+        total_costs, total_gains, total_gains_unadjusted = self._totals(months)
+        net = _difference(self.gains, self.costs, months, gains_factor, costs_factor)
+        return _headline(months, scaled(total_costs, costs_factor),
+                         scaled(total_gains, gains_factor),
+                         scaled(total_gains_unadjusted, gains_factor),
+                         _NetFlows(net, self.discount_factors))
+
+    def payback(self, months: int) -> Decimal | None:
+        """The exact payback over months 1..``months``, extending the flows if they are
+        shorter (month values never depend on the horizon)."""
+        if months > self.months and self._longer is not None:
+            return self._longer(months).payback(months)
+        return self.net.payback(months)
 
     def discounted_sum(self, vector: Vector, months: int) -> Decimal:
         """Σ_{m <= months} vector_m / (1 + r)^(m/12)."""
         factors = self.discount_factors
         if factors is None:
-            return to_decimal(Fraction(sum(vector.numerators[:months]), vector.denominator))
+            return ratio_to_decimal(sum(vector.numerators[:months]), vector.denominator)
         denominator = Decimal(vector.denominator)
         with localcontext(_DISCOUNT_CONTEXT):
+            # The integer numerators times the factors, then one division: the digits below
+            # the 40th depend on the vector's denominator, which is why the flows keep the one
+            # the engine has always used (see _CaseFlows).
             total = sum(
                 (Decimal(numerator) * factors[m] for m, numerator
                  in enumerate(vector.numerators[:months], start=1) if numerator),
@@ -330,83 +500,131 @@ class _Series:
             )
             return _OUTPUT_CONTEXT.plus(total / denominator)
 
-    def payback(self, months: int) -> Fraction | int | None:
-        return _payback(self.cumulative_net[: months + 1], _exact_ratio)
-
-    def headline(self, months: int) -> Headline:
-        total_costs = self.cumulative_costs[months]
-        net_gain = Fraction(self.cumulative_net[months], self.net.denominator)
-        roi = None
-        if total_costs:
-            roi = net_gain / Fraction(total_costs, self.costs.denominator) * 100
-        if self.discount_factors is None:
-            npv: Decimal = to_decimal(net_gain)
-            discounted_payback = self.payback(months)
-        else:
-            self._discount_up_to(months)
-            npv = _OUTPUT_CONTEXT.plus(self._discounted_cumulative[months])
-            with localcontext(_DISCOUNT_CONTEXT):
-                discounted_payback = _payback(self._discounted_cumulative[: months + 1],
-                                              _decimal_ratio)
-        return Headline(
-            horizon_months=months,
-            total_costs=to_decimal(Fraction(total_costs, self.costs.denominator)),
-            total_gains=self.exact_total(self.cumulative_gains, self.gains, months),
-            total_gains_unadjusted=self.exact_total(
-                self.cumulative_gains_unadjusted, self.gains_unadjusted, months
-            ),
-            net_gain=to_decimal(net_gain),
-            roi_percent=_as_decimal(roi),
-            payback_months=_as_decimal(self.payback(months)),
-            npv=npv,
-            irr_percent=_as_decimal(irr_percent([self.net_decimal(m)
-                                                 for m in range(1, months + 1)])),
-            discounted_payback_months=_as_decimal(discounted_payback),
+    def monthly(self, months: int) -> tuple[MonthRow, ...]:
+        net = self.net
+        return tuple(
+            MonthRow(month, *values) for month, *values in zip(
+                range(1, months + 1),
+                exact_quotients(self.costs.numerators[:months], self.costs.denominator),
+                exact_quotients(self.gains.numerators[:months], self.gains.denominator),
+                exact_quotients(self.gains_unadjusted.numerators[:months],
+                                self.gains_unadjusted.denominator),
+                net.decimals(months)[:months],
+                exact_quotients(net.cumulative[1 : months + 1], net.net.denominator),
+                net.discounted_nets(months),
+                net.discounted_cumulatives(months),
+                strict=True,
+            )
         )
 
-    def monthly(self, months: int) -> tuple[MonthRow, ...]:
-        rows = []
-        for month in range(1, months + 1):
-            index = month - 1
-            rows.append(MonthRow(
-                month=month,
-                costs=to_decimal(Fraction(self.costs.numerators[index], self.costs.denominator)),
-                gains=to_decimal(Fraction(self.gains.numerators[index], self.gains.denominator)),
-                gains_unadjusted=to_decimal(Fraction(self.gains_unadjusted.numerators[index],
-                                                     self.gains_unadjusted.denominator)),
-                net=self.net_decimal(month),
-                cumulative=self.exact_total(self.cumulative_net, self.net, month),
-                discounted_net=self.discounted_net(month),
-                discounted_cumulative=self.discounted_cumulative(month),
-            ))
-        return tuple(rows)
-
     def by_year(self, months: int) -> ByYear:
+        net_denominator = self.net.net.denominator
         years = []
         for year, first in enumerate(range(1, months + 1, 12), start=1):
             last = min(first + 11, months)
 
-            def between(cumulative: list[int], vector: Vector, a: int = first, b: int = last):
-                return to_decimal(Fraction(cumulative[b] - cumulative[a - 1], vector.denominator))
+            def between(cumulative: list[int], denominator: int, a: int = first,
+                        b: int = last) -> Decimal:
+                return ratio_to_decimal(cumulative[b] - cumulative[a - 1], denominator)
 
             years.append(YearRow(
                 year=year, first_month=first, last_month=last,
-                costs=between(self.cumulative_costs, self.costs),
-                gains=between(self.cumulative_gains, self.gains),
-                net=between(self.cumulative_net, self.net),
-                cumulative=self.exact_total(self.cumulative_net, self.net, last),
+                costs=between(self.cumulative_costs, self.costs.denominator),
+                gains=between(self.cumulative_gains, self.gains.denominator),
+                net=between(self.net.cumulative, net_denominator),
+                cumulative=self.net.cumulative_decimal(last),
             ))
         total = Totals(
-            costs=self.exact_total(self.cumulative_costs, self.costs, months),
-            gains=self.exact_total(self.cumulative_gains, self.gains, months),
-            net=self.exact_total(self.cumulative_net, self.net, months),
+            costs=ratio_to_decimal(self.cumulative_costs[months], self.costs.denominator),
+            gains=ratio_to_decimal(self.cumulative_gains[months], self.gains.denominator),
+            net=self.net.cumulative_decimal(months),
         )
         present_value = Totals(
             costs=self.discounted_sum(self.costs, months),
             gains=self.discounted_sum(self.gains, months),
-            net=self.discounted_cumulative(months),
+            net=self.net.discounted_cumulative(months),
         )
         return ByYear(tuple(years), total, present_value)
+
+
+def _difference(gains: Vector, costs: Vector, months: int, gains_factor: Fraction = _UNIT,
+                costs_factor: Fraction = _UNIT) -> Vector:
+    """g × gains − c × costs over months 1..``months``, exactly, in one pass (the lcm of the
+    scaled denominators, as :func:`~roi.calculation.lines.combine` would give)."""
+    gains_denominator = gains.denominator * gains_factor.denominator
+    costs_denominator = costs.denominator * costs_factor.denominator
+    denominator = math.lcm(gains_denominator, costs_denominator)
+    left = gains_factor.numerator * (denominator // gains_denominator)
+    right = costs_factor.numerator * (denominator // costs_denominator)
+    return Vector([gain * left - cost * right for gain, cost in zip(
+        gains.numerators[:months], costs.numerators[:months], strict=True)], denominator)
+
+
+class _CaseFlows:
+    """A case's lines and their monthly sums over any number of months (up to the extended
+    horizon).
+
+    The denominators are those the engine has always used: the least common denominator of the
+    line values falling within :data:`EXTENDED_HORIZON_MONTHS`. Values do not depend on them,
+    but the last digits of a present value do (:meth:`_Series.discounted_sum`), and no figure
+    may change with the representation. Each line's unit is put over them once, as a term.
+    """
+
+    def __init__(self, cost_lines: list[Line], gain_lines: list[Line]) -> None:
+        window = EXTENDED_HORIZON_MONTHS
+        # A line without any month in the window adds nothing, not even to a denominator.
+        cost_lines = [line for line in cost_lines if line.active_in(window)]
+        gain_lines = [line for line in gain_lines if line.active_in(window)]
+        self.cost_denominator = common_denominator(cost_lines, adjusted=False)
+        self.gain_denominator = common_denominator(gain_lines, adjusted=True)
+        self.gain_unadjusted_denominator = common_denominator(gain_lines, adjusted=False)
+        self.cost_terms = unit_terms(cost_lines, self.cost_denominator, adjusted=False)
+        self.gain_terms = unit_terms(gain_lines, self.gain_denominator, adjusted=True)
+        self.gain_unadjusted_terms = unit_terms(gain_lines, self.gain_unadjusted_denominator,
+                                                adjusted=False)
+
+    def series(self, months: int, discount_factors: Sequence[Decimal] | None) -> _Series:
+        return _Series(
+            Vector(monthly_sums(self.cost_terms, months), self.cost_denominator),
+            Vector(monthly_sums(self.gain_terms, months), self.gain_denominator),
+            Vector(monthly_sums(self.gain_unadjusted_terms, months),
+                   self.gain_unadjusted_denominator),
+            discount_factors,
+            longer=lambda more_months: self.series(more_months, discount_factors),
+        )
+
+    def post_totals(self, months: int) -> tuple[dict[str, tuple[Fraction, Fraction]],
+                                                dict[str, tuple[Fraction, Fraction]]]:
+        """Per cost post and per gain post, its total over months 1..``months``, risk-adjusted
+        and unadjusted: Σ unit × weight_sum over its lines (closed form, see
+        :func:`roi.calculation.lines.weight_sum`), no monthly vector."""
+        cost_totals = {}
+        for category, (numerator, _) in _post_sums(self.cost_terms, None, COST_CATEGORIES,
+                                                   months).items():
+            total = Fraction(numerator, self.cost_denominator)
+            cost_totals[category] = (total, total)
+        gain_totals = {
+            category: (Fraction(adjusted, self.gain_denominator),
+                       Fraction(unadjusted, self.gain_unadjusted_denominator))
+            for category, (adjusted, unadjusted) in _post_sums(
+                self.gain_terms, self.gain_unadjusted_terms, GAIN_CATEGORIES, months).items()
+        }
+        return cost_totals, gain_totals
+
+
+def _post_sums(terms: list[Term], unadjusted_terms: list[Term] | None,
+               categories: Sequence[str], months: int) -> dict[str, list[int]]:
+    """Per post, Σ unit × weight_sum of its terms and of the matching ``unadjusted_terms``
+    (the same lines over another denominator; None: only ``terms``, the second sum is 0)."""
+    sums = {category: [0, 0] for category in categories}
+    for index, (category, start, last, ramp, unit) in enumerate(terms):
+        weight = weight_sum(start, last, ramp, months)
+        if weight:
+            post = sums[category]
+            post[0] += unit * weight
+            if unadjusted_terms is not None:
+                post[1] += unadjusted_terms[index][4] * weight
+    return sums
 
 
 # --- the engine ---------------------------------------------------------------------------
@@ -437,10 +655,6 @@ def _check(case: Case) -> None:
             raise ValueError("ramp_up_months must be >= 0")
 
 
-def _sum_vectors(vectors: Iterable[Vector]) -> Vector:
-    return combine((1, vector) for vector in vectors)
-
-
 def compute(case: Case) -> CaseResult:
     """Every figure of the method for ``case`` (method §2–§4), in the case's currency.
 
@@ -455,35 +669,34 @@ def compute(case: Case) -> CaseResult:
 
     _check(case)
     horizon = case.horizon_months
-    months = max(EXTENDED_HORIZON_MONTHS, horizon)
-    cost_posts = post_flows(case.costs, COST_CATEGORIES, months, gains=False)
-    gain_posts = post_flows(case.gains, GAIN_CATEGORIES, months, gains=True)
-    costs = _sum_vectors(post.adjusted for post in cost_posts.values())
-    gains = _sum_vectors(post.adjusted for post in gain_posts.values())
-    gains_unadjusted = _sum_vectors(post.unadjusted for post in gain_posts.values())
-    discount_factors = _discount_factors(
-        Decimal(case.discount_rate), max(horizon, *STANDARD_HORIZONS)
-    )
-    base = _Series(costs, gains, gains_unadjusted, discount_factors)
+    cost_lines = lines_of(case.costs, COST_CATEGORIES, gains=False)
+    gain_lines = lines_of(case.gains, GAIN_CATEGORIES, gains=True)
+    # Flows as far as the figures shown need (H and the standard views); the payback warning
+    # extends them only when the payback is beyond H.
+    months = max(horizon, *STANDARD_HORIZONS)
+    discount_factors = _discount_factors(Decimal(case.discount_rate), months)
+    flows = _CaseFlows(cost_lines, gain_lines)
+    base = flows.series(months, discount_factors)
     headline = base.headline(horizon)
 
+    scenario_headlines: dict[tuple[Fraction, Fraction], Headline] = {(Fraction(1), Fraction(1)):
+                                                                     headline}
     scenarios = []
     for factors in case.scenarios:
-        gains_factor = Fraction(factors.gains_factor)
-        costs_factor = Fraction(factors.costs_factor)
-        variant = _Series(costs.scaled(costs_factor), gains.scaled(gains_factor),
-                          gains_unadjusted.scaled(gains_factor), discount_factors)
-        scenarios.append(ScenarioResult(factors, variant.headline(horizon)))
+        key = (Fraction(factors.gains_factor), Fraction(factors.costs_factor))
+        if key not in scenario_headlines:  # ×1 / ×1 ("expected") is the case itself
+            scenario_headlines[key] = base.scenario_headline(*key, horizon)
+        scenarios.append(ScenarioResult(factors, scenario_headlines[key]))
 
-    cost_totals = {category: _post_total(flows, horizon) for category, flows in cost_posts.items()}
-    gain_totals = {category: _post_total(flows, horizon) for category, flows in gain_posts.items()}
+    cost_totals, gain_totals = flows.post_totals(horizon)
 
     return CaseResult(
         case=case,
         horizon_months=horizon,
         headline=headline,
         monthly=base.monthly(horizon),
-        horizons={months_: base.headline(months_) for months_ in STANDARD_HORIZONS},
+        horizons={months_: headline if months_ == horizon else base.headline(months_)
+                  for months_ in STANDARD_HORIZONS},
         by_year=base.by_year(horizon),
         costs_by_post=tuple(
             PostTotal(category, to_decimal(adjusted), to_decimal(unadjusted))
@@ -501,46 +714,48 @@ def compute(case: Case) -> CaseResult:
     )
 
 
-def _post_total(flows: PostFlows, months: int) -> tuple[Fraction, Fraction]:
-    return (
-        Fraction(sum(flows.adjusted.numerators[:months]), flows.adjusted.denominator),
-        Fraction(sum(flows.unadjusted.numerators[:months]), flows.unadjusted.denominator),
-    )
-
-
-def _roi(total_gains: Fraction, total_costs: Fraction) -> Fraction | None:
-    """ROI in percent = (gains − costs) / costs × 100; None without cost."""
-    if total_costs == 0:
-        return None
-    return (total_gains - total_costs) / total_costs * 100
-
-
 def _tornado(cost_totals: dict[str, tuple[Fraction, Fraction]],
              gain_totals: dict[str, tuple[Fraction, Fraction]]) -> tuple[TornadoBar, ...]:
     """ROI with one post × 0.8 and × 1.2, everything else unchanged, from the post totals (the
-    ROI only depends on totals, so no flow is recomputed)."""
-    total_costs = sum((adjusted for adjusted, _ in cost_totals.values()), Fraction(0))
-    total_gains = sum((adjusted for adjusted, _ in gain_totals.values()), Fraction(0))
+    ROI only depends on totals, so no flow is recomputed).
+
+    In integers over one common denominator, as a Fraction per ROI would cost more than the
+    rest of the tornado: with G and C the total gains and costs and p the post's total, the post
+    × a/b gives (all × b) C' = bC + (a − b)p for a cost post, G' = bG + (a − b)p for a gain
+    post, the other total × b; ROI = 100 (G' − C') / C', None when C' = 0.
+    """
+    posts = [(kind, category, total)
+             for kind, totals in (("cost", cost_totals), ("gain", gain_totals))
+             for category, (total, _) in totals.items()]
+    denominator = math.lcm(1, *(total.denominator for _, _, total in posts))
+    numerators = [(kind, category, total.numerator * (denominator // total.denominator))
+                  for kind, category, total in posts]
+    total_costs = sum(post for kind, _, post in numerators if kind == "cost")
+    total_gains = sum(post for kind, _, post in numerators if kind == "gain")
     bars = []
-    for kind, totals in (("cost", cost_totals), ("gain", gain_totals)):
-        for category, (post_total, _) in totals.items():
-            if post_total == 0:
-                continue
-            rois = []
-            for factor in (TORNADO_LOW, TORNADO_HIGH):
-                change = post_total * (factor - 1)
-                if kind == "cost":
-                    rois.append(_roi(total_gains, total_costs + change))
-                else:
-                    rois.append(_roi(total_gains + change, total_costs))
-            if None in rois:
-                low = high = None
-                spread = Fraction(0)
-            else:
-                low, high = min(rois), max(rois)
-                spread = high - low
-            bars.append((spread, TornadoBar(category, kind, _as_decimal(low), _as_decimal(high),
-                                            to_decimal(spread))))
+    for kind, category, post in numerators:
+        if post == 0:
+            continue
+        rois = []  # (numerator, denominator > 0)
+        for factor in (TORNADO_LOW, TORNADO_HIGH):
+            change = (factor.numerator - factor.denominator) * post
+            costs = factor.denominator * total_costs + (change if kind == "cost" else 0)
+            gains = factor.denominator * total_gains + (change if kind == "gain" else 0)
+            rois.append(None if costs == 0 else (100 * (gains - costs), costs))
+        if None in rois:
+            low = high = None
+            spread = (0, 1)
+        else:
+            low, high = rois
+            if high[0] * low[1] < low[0] * high[1]:
+                low, high = high, low
+            spread = (high[0] * low[1] - low[0] * high[1], high[1] * low[1])
+        bars.append((Fraction(*spread), TornadoBar(
+            category, kind,
+            None if low is None else ratio_to_decimal(*low),
+            None if high is None else ratio_to_decimal(*high),
+            ratio_to_decimal(*spread),
+        )))
     # Stable sort: equal spreads keep the catalogue order (costs first).
     bars.sort(key=lambda pair: pair[0], reverse=True)
     return tuple(bar for _, bar in bars)

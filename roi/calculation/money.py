@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_05UP, ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 
-__all__ = ["CENT", "PRECISION", "quantize_money", "to_decimal"]
+__all__ = ["CENT", "PRECISION", "exact_quotients", "quantize_money", "ratio_to_decimal", "to_decimal"]
 
 CENT = Decimal("0.01")
 # Significant digits of every full-precision figure the engine hands out. Money is bounded by
@@ -24,6 +25,21 @@ def to_decimal(value: Fraction | int) -> Decimal:
     if isinstance(value, int):
         return _EXACT_TO_DECIMAL.create_decimal(value)
     return _EXACT_TO_DECIMAL.divide(Decimal(value.numerator), Decimal(value.denominator))
+
+
+def ratio_to_decimal(numerator: int, denominator: int) -> Decimal:
+    """``to_decimal(Fraction(numerator, denominator))`` for ``denominator`` > 0, without building
+    the Fraction: a Decimal quotient of integers depends only on its value (it is rounded
+    correctly, and an exact one takes exponent 0 or the smallest it needs), so the fraction need
+    not be reduced first."""
+    return _EXACT_TO_DECIMAL.divide(Decimal(numerator), Decimal(denominator))
+
+
+def exact_quotients(numerators: Iterable[int], denominator: int) -> list[Decimal]:
+    """``[ratio_to_decimal(n, denominator) for n in numerators]``, the divisor converted once."""
+    divide = _EXACT_TO_DECIMAL.divide
+    divisor = Decimal(denominator)
+    return [divide(Decimal(numerator), divisor) for numerator in numerators]
 
 
 def quantize_money(value: Decimal) -> Decimal:

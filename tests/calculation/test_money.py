@@ -4,9 +4,11 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from roi.calculation import quantize_money
-from roi.calculation.money import to_decimal
+from roi.calculation.money import exact_quotients, ratio_to_decimal, to_decimal
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -32,3 +34,15 @@ def test_exact_conversion_never_creates_a_false_half_cent():
 
     assert quantize_money(to_decimal(just_below)) == Decimal("0.00")
     assert quantize_money(to_decimal(Fraction(5, 1000))) == Decimal("0.01")
+
+
+@given(st.integers(-10**45, 10**45), st.integers(1, 10**30), st.integers(1, 10**6))
+def test_a_quotient_depends_only_on_its_value(numerator, denominator, common_factor):
+    # The engine divides unreduced numerators by a common denominator: the Decimal must be the
+    # one the reduced fraction gives, digits and exponent alike.
+    expected = to_decimal(Fraction(numerator, denominator))
+
+    unreduced = ratio_to_decimal(numerator * common_factor, denominator * common_factor)
+    (quotient,) = exact_quotients([numerator * common_factor], denominator * common_factor)
+
+    assert repr(unreduced) == repr(quotient) == repr(expected)
