@@ -9,6 +9,12 @@ the result safe.
 
 Coordinates are floats (they are pixels, not money); tick values are Decimals so that their
 labels are exact (``2,5 k€``, never ``2,4999999 k€``).
+
+Each chart has two layouts. The wide one (720 units across) is for the PDF and for a wide
+box on a page. The compact one (``compact=True``, 360 units across, larger type, labels above
+their bars) is for a phone or a narrow column: scaled to ~330 px its text stays about 11 px,
+where the wide one would shrink it to 5 px. The page sends both and CSS shows the one that
+fits its box (``static/css/app.css``, ``.chart``).
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ MUTED = "#5b6673"
 GRID = "#e1e6ec"
 
 WIDTH = 720
+COMPACT_WIDTH = 360
 
 
 # --- small helpers ---------------------------------------------------------------------------
@@ -48,19 +55,23 @@ def _num(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def _svg(height: float, label: str, body: Iterable[str], *, css_class: str) -> str:
+def _svg(height: float, label: str, body: Iterable[str], *, css_class: str,
+         compact: bool = False) -> str:
     label = escape(label)
+    width, font_size, layout = ((COMPACT_WIDTH, 12, "compact") if compact
+                                else (WIDTH, 11, "wide"))
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="roi-chart {css_class}" '
-        f'viewBox="0 0 {WIDTH} {_num(height)}" width="100%" role="img" aria-label="{label}" '
-        f'preserveAspectRatio="xMidYMid meet" font-family="{FONT_FAMILY}" font-size="11" '
-        f'fill="{INK}"><title>{label}</title>{"".join(body)}</svg>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="roi-chart {css_class} '
+        f'roi-chart-{layout}" viewBox="0 0 {width} {_num(height)}" width="100%" role="img" '
+        f'aria-label="{label}" preserveAspectRatio="xMidYMid meet" '
+        f'font-family="{FONT_FAMILY}" font-size="{font_size}" fill="{INK}">'
+        f'<title>{label}</title>{"".join(body)}</svg>'
     )
 
 
 def _text(x: float, y: float, content: str, *, anchor: str = "start", size: float | None = None,
           fill: str | None = None, weight: str | None = None, css_class: str | None = None,
-          italic: bool = False) -> str:
+          italic: bool = False, halo: bool = False) -> str:
     attributes = [f'x="{_num(x)}"', f'y="{_num(y)}"']
     if anchor != "start":
         attributes.append(f'text-anchor="{anchor}"')
@@ -74,11 +85,26 @@ def _text(x: float, y: float, content: str, *, anchor: str = "start", size: floa
         attributes.append('font-style="italic"')
     if css_class:
         attributes.append(f'class="{css_class}"')
+    if halo:
+        # A white outline under the letters, so that a line crossing the text does not hide it.
+        attributes.append('stroke="#ffffff" stroke-width="4" stroke-linejoin="round" '
+                          'paint-order="stroke"')
     return f'<text {" ".join(attributes)}>{escape(content)}</text>'
 
 
 def _truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _wrap(text: str, limit: int) -> list[str]:
+    """Words in lines of at most ``limit`` characters (a longer word keeps its own line)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def _percent(value: Decimal, *, lang: str, places: int = 1) -> str:
@@ -125,9 +151,10 @@ def _places_for(step: Decimal, divisor: Decimal) -> int:
     return min(max(-scaled.as_tuple().exponent, 0), 2)
 
 
-def _month_step(horizon: int) -> int:
+def _month_step(horizon: int, *, most: int = 12) -> int:
+    """Months between two ticks so that at most ``most`` intervals show."""
     for step in (1, 2, 3, 6, 12, 24):
-        if horizon / step <= 12:
+        if horizon / step <= most:
             return step
     return 24
 
@@ -168,23 +195,31 @@ def _sign_runs(points: Sequence[tuple[float, float]]) -> list[tuple[int, list[tu
     return runs
 
 
-def cashflow_svg(result: CaseResult, *, lang: str = "fr", currency: str = "EUR") -> str:
+def cashflow_svg(result: CaseResult, *, lang: str = "fr", currency: str = "EUR",
+                 compact: bool = False) -> str:
     """The cumulative net cash flow, month 0 (= 0) to the horizon H, with the payback point.
 
     The line is red below zero and green above, over a light area of the same colour; the
     payback marker sits at ``headline.payback_months`` (fractional, interpolated linearly inside
-    the month as the method does). Without payback within H, a note says so.
+    the month as the method does). Without payback within H, a note says so. The compact
+    layout writes the payback and the final cumulative as two lines above the plot.
     """
     with override(lang):
-        return _cashflow_svg(result, lang=lang, currency=currency or result.currency)
+        return _cashflow_svg(result, lang=lang, currency=currency or result.currency,
+                             compact=compact)
 
 
-def _cashflow_svg(result: CaseResult, *, lang: str, currency: str) -> str:
+def _cashflow_svg(result: CaseResult, *, lang: str, currency: str, compact: bool) -> str:
     horizon = result.horizon_months
-    height = 300
-    left, right, top, bottom = 78.0, 24.0, 34.0, 44.0
-    plot_width = WIDTH - left - right
+    if compact:
+        width, height = COMPACT_WIDTH, 268
+        left, right, top, bottom = 54.0, 12.0, 52.0, 38.0
+    else:
+        width, height = WIDTH, 300
+        left, right, top, bottom = 78.0, 24.0, 34.0, 44.0
+    plot_width = width - left - right
     plot_height = height - top - bottom
+    tick_size = 11 if compact else None
 
     values = [Decimal(0)] + [row.cumulative for row in result.monthly]
     ticks = nice_ticks(min(min(values), Decimal(0)), max(max(values), Decimal(0)))
@@ -205,11 +240,12 @@ def _cashflow_svg(result: CaseResult, *, lang: str, currency: str) -> str:
         y = y_of(float(tick))
         body.append(f'<line x1="{_num(left)}" y1="{_num(y)}" x2="{_num(left + plot_width)}" '
                     f'y2="{_num(y)}" stroke="{GRID}" stroke-width="1"/>')
-        body.append(_text(left - 8, y + 4, format_money_compact(tick, currency, lang=lang, places=places,
-                                                       divisor=divisor, suffix=suffix),
-                          anchor="end", fill=MUTED, css_class="y-tick"))
+        body.append(_text(left - 6 if compact else left - 8, y + 4,
+                          format_money_compact(tick, currency, lang=lang, places=places,
+                                               divisor=divisor, suffix=suffix),
+                          anchor="end", fill=MUTED, size=tick_size, css_class="y-tick"))
     # Month axis.
-    month_step = _month_step(horizon)
+    month_step = _month_step(horizon, most=6 if compact else 12)
     months = list(range(0, horizon + 1, month_step))
     if months[-1] != horizon:
         months.append(horizon)
@@ -218,9 +254,9 @@ def _cashflow_svg(result: CaseResult, *, lang: str, currency: str) -> str:
         body.append(f'<line x1="{_num(x)}" y1="{_num(top + plot_height)}" x2="{_num(x)}" '
                     f'y2="{_num(top + plot_height + 4)}" stroke="{MUTED}" stroke-width="1"/>')
         body.append(_text(x, top + plot_height + 17, str(month), anchor="middle", fill=MUTED,
-                          css_class="x-tick"))
+                          size=tick_size, css_class="x-tick"))
     body.append(_text(left + plot_width / 2, height - 6, _("Mois"), anchor="middle",
-                      fill=MUTED))
+                      fill=MUTED, size=tick_size))
 
     # Areas and line, one colour per sign.
     points = [(float(month), float(value)) for month, value in enumerate(values)]
@@ -241,7 +277,7 @@ def _cashflow_svg(result: CaseResult, *, lang: str, currency: str) -> str:
         coordinates = " ".join(f"{_num(x_of(m))},{_num(y_of(v))}" for m, v in run)
         body.append(f'<polyline points="{coordinates}" fill="none" stroke="{colour}" '
                     f'stroke-width="2.2" stroke-linejoin="round" stroke-linecap="round"/>')
-    if horizon <= 36:
+    if horizon <= (24 if compact else 36):
         for month, value in points[1:]:
             colour = GREEN if value > 0 else RED if value < 0 else NAVY
             body.append(f'<circle cx="{_num(x_of(month))}" cy="{_num(y_of(value))}" r="2.2" '
@@ -250,21 +286,26 @@ def _cashflow_svg(result: CaseResult, *, lang: str, currency: str) -> str:
     body.append(f'<line x1="{_num(left)}" y1="{_num(zero_y)}" x2="{_num(left + plot_width)}" '
                 f'y2="{_num(zero_y)}" stroke="{NAVY}" stroke-width="1.2" class="zero-line"/>')
 
-    # Final cumulative, next to the last point.
+    # Final cumulative: next to the last point, or on the second line above a compact plot.
     last_value = values[-1]
     final_label = _("Cumul à %(months)s mois : %(amount)s") % {
         "months": horizon, "amount": format_money_compact(last_value, currency, lang=lang),
     }
-    last_y = y_of(float(last_value))
-    label_y = last_y - 9 if last_y - 9 > top + 10 else last_y + 16
-    body.append(_text(left + plot_width, label_y, final_label, anchor="end", weight="600",
-                      fill=GREEN if last_value > 0 else RED if last_value < 0 else NAVY,
-                      css_class="final-label"))
+    final_colour = GREEN if last_value > 0 else RED if last_value < 0 else NAVY
+    if compact:
+        body.append(_text(0, 34, final_label, weight="600", fill=final_colour,
+                          css_class="final-label"))
+    else:
+        last_y = y_of(float(last_value))
+        label_y = last_y - 9 if last_y - 9 > top + 10 else last_y + 16
+        body.append(_text(left + plot_width, label_y, final_label, anchor="end", weight="600",
+                          fill=final_colour, css_class="final-label"))
 
     payback = result.headline.payback_months
+    headline_y = 15 if compact else top - 12
     if payback is None:
-        body.append(_text(left + 8, top - 12, _("Seuil de rentabilité non atteint sur "
-                                                "l’horizon"),
+        body.append(_text(0 if compact else left + 8, headline_y,
+                          _("Seuil de rentabilité non atteint sur l’horizon"),
                           fill=RED, weight="600", css_class="payback-not-reached"))
     elif result.headline.total_costs:  # without any cost there is nothing to pay back
         x = x_of(float(payback))
@@ -272,10 +313,12 @@ def _cashflow_svg(result: CaseResult, *, lang: str, currency: str) -> str:
         label = _("Seuil de rentabilité : %(months)s mois") % {"months": payback_text}
         anchor = "middle"
         label_x = x
-        if x < left + 110:
+        if compact:
+            anchor, label_x = "start", 0
+        elif x < left + 110:
             anchor, label_x = "start", max(x - 6, 4)
         elif x > left + plot_width - 110:
-            anchor, label_x = "end", min(x + 6, WIDTH - 4)
+            anchor, label_x = "end", min(x + 6, width - 4)
         body.append(
             f'<g class="payback-marker" data-month="{escape(format(payback, "f"))}">'
             f'<line class="payback-line" x1="{_num(x)}" y1="{_num(top - 4)}" x2="{_num(x)}" '
@@ -283,36 +326,44 @@ def _cashflow_svg(result: CaseResult, *, lang: str, currency: str) -> str:
             f'stroke-dasharray="4 3"/>'
             f'<circle cx="{_num(x)}" cy="{_num(zero_y)}" r="5" fill="#ffffff" '
             f'stroke="{GREEN}" stroke-width="2.4"/>'
-            + _text(label_x, top - 12, label, anchor=anchor, weight="600", fill=NAVY)
+            + _text(label_x, headline_y, label, anchor=anchor, weight="600", fill=NAVY)
             + "</g>"
         )
 
     aria = _("Flux de trésorerie cumulé sur %(months)s mois") % {"months": horizon}
-    return _svg(height, aria, body, css_class="roi-chart-cashflow")
+    return _svg(height, aria, body, css_class="roi-chart-cashflow", compact=compact)
 
 
 # --- costs and gains by post ---------------------------------------------------------------
 
 
-def posts_svg(result: CaseResult, *, labels: dict[str, str], lang: str = "fr") -> str:
+def posts_svg(result: CaseResult, *, labels: dict[str, str], lang: str = "fr",
+              compact: bool = False) -> str:
     """Horizontal bars of the costs by post and the gains by post over the horizon.
 
     Gains are risk-adjusted (× confidence), drawn over a lighter "ghost" bar of the unadjusted
     figure. Only posts with a non-zero amount appear; costs and gains share one scale so that
     their lengths compare. ``labels`` maps post codes to titles (unknown codes show the code).
+    The compact layout writes each post's title on its own line above its bar.
     """
     with override(lang):
-        return _posts_svg(result, labels=labels, lang=lang)
+        return _posts_svg(result, labels=labels, lang=lang, compact=compact)
 
 
-def _posts_svg(result: CaseResult, *, labels: dict[str, str], lang: str) -> str:
+def _posts_svg(result: CaseResult, *, labels: dict[str, str], lang: str, compact: bool) -> str:
     currency = result.currency
+    width = COMPACT_WIDTH if compact else WIDTH
     costs = sorted((p for p in result.costs_by_post if p.total), key=lambda p: -p.total)
     gains = sorted((p for p in result.gains_by_post if p.total or p.total_unadjusted),
                    key=lambda p: -p.total_unadjusted)
-    # Room on the right for "35 700 € (brut 59 500 €)".
-    label_right, bar_left, bar_right = 246.0, 256.0, 566.0
-    row, bar_height, header = 24.0, 14.0, 30.0
+    if compact:
+        # Room on the right of the longest bar for "35 700 € (brut 59 500 €)".
+        label_right, bar_left, bar_right = 0.0, 0.0, 186.0
+        row, bar_height, header = 36.0, 13.0, 40.0
+    else:
+        # Room on the right for "35 700 € (brut 59 500 €)".
+        label_right, bar_left, bar_right = 246.0, 256.0, 566.0
+        row, bar_height, header = 24.0, 14.0, 30.0
     largest = max([p.total for p in costs] + [p.total_unadjusted for p in gains] + [Decimal(0)])
 
     def width_of(value: Decimal) -> float:
@@ -321,11 +372,12 @@ def _posts_svg(result: CaseResult, *, labels: dict[str, str], lang: str) -> str:
         return max(float(value / largest) * (bar_right - bar_left), 1.0 if value else 0.0)
 
     body: list[str] = []
-    y = 8.0
+    y = 4.0 if compact else 8.0
     if not costs and not gains:
-        body.append(_text(WIDTH / 2, 40, _("Aucun montant saisi pour l’instant."),
+        body.append(_text(width / 2, 40, _("Aucun montant saisi pour l’instant."),
                           anchor="middle", fill=MUTED, italic=True, css_class="empty-note"))
-        return _svg(70, _("Coûts et gains par poste"), body, css_class="roi-chart-posts")
+        return _svg(70, _("Coûts et gains par poste"), body, css_class="roi-chart-posts",
+                    compact=compact)
 
     sections = (
         ("cost", costs, _("Coûts par poste"), RED, None),
@@ -335,20 +387,31 @@ def _posts_svg(result: CaseResult, *, labels: dict[str, str], lang: str) -> str:
         if not posts:
             continue
         total = sum((p.total for p in posts), Decimal(0))
+        total_text = _("Total : %(amount)s") % {
+            "amount": format_money_compact(total, currency, lang=lang)}
         y += 16
-        body.append(_text(0, y, title, weight="700", size=12.5, fill=NAVY))
-        body.append(_text(WIDTH, y, _("Total : %(amount)s") % {
-            "amount": format_money_compact(total, currency, lang=lang)}, anchor="end", weight="600",
-            fill=colour))
-        body.append(f'<line x1="0" y1="{_num(y + 6)}" x2="{WIDTH}" y2="{_num(y + 6)}" '
+        body.append(_text(0, y, title, weight="700", size=13 if compact else 12.5, fill=NAVY))
+        if compact:
+            # A long title and the total would not share 360 units: the total goes below.
+            y += 18
+            body.append(_text(0, y, total_text, weight="600", fill=colour))
+        else:
+            body.append(_text(WIDTH, y, total_text, anchor="end", weight="600", fill=colour))
+        body.append(f'<line x1="0" y1="{_num(y + 6)}" x2="{width}" y2="{_num(y + 6)}" '
                     f'stroke="{GRID}" stroke-width="1"/>')
-        y += header - 16
+        y += header - (34 if compact else 16)
         for post in posts:
-            centre = y + row / 2
+            if compact:
+                label_y = y + 13
+                centre = label_y + 4 + bar_height / 2 + 2
+            else:
+                centre = y + row / 2
+                label_y = centre + 4
             bar_top = centre - bar_height / 2
-            name = _truncate(labels.get(post.category, post.category), 42)
+            name = _truncate(labels.get(post.category, post.category), 50 if compact else 42)
             body.append(f'<g class="post-bar post-{kind}" data-category="{escape(post.category)}">')
-            body.append(_text(label_right, centre + 4, name, anchor="end", size=10.5))
+            body.append(_text(label_right, label_y, name, anchor="start" if compact else "end",
+                              size=None if compact else 10.5))
             if ghost is not None and post.total_unadjusted != post.total:
                 body.append(f'<rect class="ghost" x="{_num(bar_left)}" y="{_num(bar_top)}" '
                             f'width="{_num(width_of(post.total_unadjusted))}" '
@@ -364,49 +427,70 @@ def _posts_svg(result: CaseResult, *, labels: dict[str, str], lang: str) -> str:
                 end = bar_left + max(bar_width, width_of(post.total_unadjusted))
             else:
                 end = bar_left + bar_width
-            body.append(_text(end + 6, centre + 4, value, fill=INK))
+            body.append(_text(end + 6, centre + 4, value, fill=INK,
+                              size=11 if compact else None))
             body.append("</g>")
             y += row
         y += 6
     if any(p.total_unadjusted != p.total for p in gains):
+        legend = ((GREEN, _("Ajusté du risque (× confiance)")),
+                  (GREEN_LIGHT, _("Avant ajustement du risque")))
         y += 6
-        body.append(f'<rect x="{_num(bar_left)}" y="{_num(y)}" width="14" height="10" rx="2" '
-                    f'fill="{GREEN}"/>')
-        body.append(_text(bar_left + 20, y + 9, _("Ajusté du risque (× confiance)"),
-                          fill=MUTED))
-        body.append(f'<rect x="{_num(bar_left + 210)}" y="{_num(y)}" width="14" height="10" '
-                    f'rx="2" fill="{GREEN_LIGHT}"/>')
-        body.append(_text(bar_left + 230, y + 9, _("Avant ajustement du risque"), fill=MUTED))
-        y += 16
-    return _svg(y + 6, _("Coûts et gains par poste"), body, css_class="roi-chart-posts")
+        if compact:
+            # One line each.
+            for fill, text in legend:
+                body.append(f'<rect x="0" y="{_num(y)}" width="14" height="10" rx="2" '
+                            f'fill="{fill}"/>')
+                body.append(_text(20, y + 9, text, fill=MUTED, size=11))
+                y += 18
+        else:
+            for offset, (fill, text) in zip((0, 210), legend, strict=True):
+                body.append(f'<rect x="{_num(bar_left + offset)}" y="{_num(y)}" width="14" '
+                            f'height="10" rx="2" fill="{fill}"/>')
+                body.append(_text(bar_left + offset + 20, y + 9, text, fill=MUTED))
+            y += 16
+    return _svg(y + 6, _("Coûts et gains par poste"), body, css_class="roi-chart-posts",
+                compact=compact)
 
 
 # --- tornado -----------------------------------------------------------------------------------
 
 
-def tornado_svg(result: CaseResult, *, labels: dict[str, str], lang: str = "fr") -> str:
+def tornado_svg(result: CaseResult, *, labels: dict[str, str], lang: str = "fr",
+                compact: bool = False) -> str:
     """The ROI sensitivity: for each post (in the engine's order, widest spread first) a bar
     from the ROI with the post at its unfavourable end (−20 % for a gain, +20 % for a cost) to
     its favourable end, around a vertical line at the base ROI. Without cost the ROI is
-    undefined and a short note replaces the bars."""
+    undefined and a short note replaces the bars. The compact layout writes each post's title
+    on its own line above its bar."""
     with override(lang):
-        return _tornado_svg(result, labels=labels, lang=lang)
+        return _tornado_svg(result, labels=labels, lang=lang, compact=compact)
 
 
-def _tornado_svg(result: CaseResult, *, labels: dict[str, str], lang: str) -> str:
+def _tornado_svg(result: CaseResult, *, labels: dict[str, str], lang: str,
+                 compact: bool) -> str:
+    width = COMPACT_WIDTH if compact else WIDTH
     base = result.headline.roi_percent
     bars = [bar for bar in result.tornado if bar.roi_low is not None and bar.roi_high is not None]
     aria = _("Sensibilité du ROI à chaque poste (−20 % / +20 %)")
     if base is None or not bars:
         note = (_("ROI non calculable sans coût : pas d’analyse de sensibilité.")
                 if base is None else _("Aucun poste chiffré : pas d’analyse de sensibilité."))
-        body = [_text(WIDTH / 2, 40, note, anchor="middle", fill=MUTED, italic=True,
-                      css_class="empty-note")]
-        return _svg(70, aria, body, css_class="roi-chart-tornado")
+        lines = _wrap(note, 52) if compact else [note]
+        body = [_text(width / 2, 40 + 16 * index, line, anchor="middle", fill=MUTED,
+                      italic=True, css_class="empty-note") for index, line in enumerate(lines)]
+        return _svg(54 + 16 * len(lines), aria, body, css_class="roi-chart-tornado",
+                    compact=compact)
 
-    label_right, plot_left, plot_right = 226.0, 300.0, 650.0
-    top, row, bar_height = 40.0, 26.0, 15.0
-    height = top + row * len(bars) + 34
+    if compact:
+        label_right, plot_left, plot_right = 0.0, 52.0, 304.0
+        top, row, bar_height = 44.0, 38.0, 14.0
+        plot_bottom = top + row * len(bars)
+    else:
+        label_right, plot_left, plot_right = 226.0, 300.0, 650.0
+        top, row, bar_height = 40.0, 26.0, 15.0
+        plot_bottom = top + row * len(bars) + 4
+    value_size = 11 if compact else 10.5
     low = min([float(bar.roi_low) for bar in bars] + [float(base)])
     high = max([float(bar.roi_high) for bar in bars] + [float(base)])
     span = high - low or max(abs(high), 1.0)
@@ -420,19 +504,28 @@ def _tornado_svg(result: CaseResult, *, labels: dict[str, str], lang: str) -> st
     if low < 0 < high:
         zero_x = x_of(0)
         body.append(f'<line x1="{_num(zero_x)}" y1="{_num(top - 6)}" x2="{_num(zero_x)}" '
-                    f'y2="{_num(height - 30)}" stroke="{GRID}" stroke-width="1"/>')
-        body.append(_text(zero_x, height - 18, _percent(Decimal(0), lang=lang, places=0),
-                          anchor="middle", fill=MUTED))
+                    f'y2="{_num(plot_bottom)}" stroke="{GRID}" stroke-width="1"/>')
+        body.append(_text(zero_x, plot_bottom + 12, _percent(Decimal(0), lang=lang, places=0),
+                          anchor="middle", fill=MUTED, size=11 if compact else None))
     for index, bar in enumerate(bars):
-        centre = top + index * row + row / 2
+        if compact:
+            label_y = top + index * row + 12
+            centre = label_y + 6 + bar_height / 2
+        else:
+            centre = top + index * row + row / 2
+            label_y = centre + 4
         bar_top = centre - bar_height / 2
         x_low, x_high = x_of(float(bar.roi_low)), x_of(float(bar.roi_high))
         dot = RED if bar.kind == "cost" else GREEN
-        name = _truncate(labels.get(bar.category, bar.category), 37)
+        name = _truncate(labels.get(bar.category, bar.category), 50 if compact else 37)
         body.append(f'<g class="tornado-bar" data-category="{escape(bar.category)}">')
-        body.append(f'<circle cx="{_num(label_right + 8)}" cy="{_num(centre)}" r="3.5" '
-                    f'fill="{dot}"/>')
-        body.append(_text(label_right, centre + 4, name, anchor="end", size=10.5))
+        if compact:
+            body.append(f'<circle cx="4" cy="{_num(label_y - 4)}" r="3.5" fill="{dot}"/>')
+            body.append(_text(12, label_y, name, halo=True))
+        else:
+            body.append(f'<circle cx="{_num(label_right + 8)}" cy="{_num(centre)}" r="3.5" '
+                        f'fill="{dot}"/>')
+            body.append(_text(label_right, centre + 4, name, anchor="end", size=10.5))
         if x_low < base_x:
             body.append(f'<rect x="{_num(x_low)}" y="{_num(bar_top)}" '
                         f'width="{_num(base_x - x_low)}" height="{_num(bar_height)}" '
@@ -442,22 +535,43 @@ def _tornado_svg(result: CaseResult, *, labels: dict[str, str], lang: str) -> st
                         f'width="{_num(x_high - base_x)}" height="{_num(bar_height)}" '
                         f'fill="{GREEN_LIGHT}" stroke="{GREEN}" stroke-width="0.8"/>')
         body.append(_text(x_low - 5, centre + 4, _percent(bar.roi_low, lang=lang),
-                          anchor="end", fill=RED, size=10.5))
+                          anchor="end", fill=RED, size=value_size))
         body.append(_text(x_high + 5, centre + 4, _percent(bar.roi_high, lang=lang),
-                          fill=GREEN, size=10.5))
+                          fill=GREEN, size=value_size))
         body.append("</g>")
-    body.append(f'<line class="base-roi" x1="{_num(base_x)}" y1="{_num(top - 8)}" '
-                f'x2="{_num(base_x)}" y2="{_num(height - 30)}" stroke="{NAVY}" '
-                f'stroke-width="1.6"/>')
-    body.append(_text(base_x, top - 14, _("ROI de base : %(roi)s") % {
-        "roi": _percent(base, lang=lang, places=2)}, anchor="middle", weight="700",
-        fill=NAVY))
-    legend_y = height - 8
+    base_line = (f'<line class="base-roi" x1="{_num(base_x)}" y1="{_num(top - 8)}" '
+                 f'x2="{_num(base_x)}" y2="{_num(plot_bottom)}" stroke="{NAVY}" '
+                 f'stroke-width="1.6"/>')
+    # Compact: under the bars and the titles written across it; wide: over the bars.
+    if compact:
+        body.insert(0, base_line)
+    else:
+        body.append(base_line)
+    base_label = _("ROI de base : %(roi)s") % {"roi": _percent(base, lang=lang, places=2)}
+    anchor, base_label_x = "middle", base_x
+    if compact and base_x < 80:
+        anchor, base_label_x = "start", max(base_x - 6, 0)
+    elif compact and base_x > width - 80:
+        anchor, base_label_x = "end", min(base_x + 6, width)
+    body.append(_text(base_label_x, top - 14, base_label, anchor=anchor, weight="700",
+                      fill=NAVY))
+    note = _("Chaque poste varie de −20 % à +20 %, les autres restant inchangés.")
+    if compact:
+        legend_y = plot_bottom + 34
+        note_lines = _wrap(note, 54)
+        height = legend_y + 16 * len(note_lines) + 8
+    else:
+        height = plot_bottom + 30
+        legend_y = height - 8
+    legend_size = 11 if compact else 10
     body.append(f'<circle cx="6" cy="{_num(legend_y - 4)}" r="3.5" fill="{RED}"/>')
-    body.append(_text(14, legend_y, _("poste de coût"), fill=MUTED, size=10))
-    body.append(f'<circle cx="102" cy="{_num(legend_y - 4)}" r="3.5" fill="{GREEN}"/>')
-    body.append(_text(110, legend_y, _("poste de gain"), fill=MUTED, size=10))
-    body.append(_text(WIDTH, legend_y, _("Chaque poste varie de −20 % à +20 %, les autres "
-                                         "restant inchangés."), anchor="end", fill=MUTED,
-                      size=10))
-    return _svg(height, aria, body, css_class="roi-chart-tornado")
+    body.append(_text(14, legend_y, _("poste de coût"), fill=MUTED, size=legend_size))
+    second = 118 if compact else 102
+    body.append(f'<circle cx="{second}" cy="{_num(legend_y - 4)}" r="3.5" fill="{GREEN}"/>')
+    body.append(_text(second + 8, legend_y, _("poste de gain"), fill=MUTED, size=legend_size))
+    if compact:
+        for index, line in enumerate(note_lines, start=1):
+            body.append(_text(0, legend_y + 16 * index, line, fill=MUTED, size=legend_size))
+    else:
+        body.append(_text(WIDTH, legend_y, note, anchor="end", fill=MUTED, size=10))
+    return _svg(height, aria, body, css_class="roi-chart-tornado", compact=compact)

@@ -32,8 +32,15 @@ def results_context(overview: ProjectOverview) -> dict:
         "gain_posts": [(labels.get(p.category, p.category), p) for p in result.gains_by_post
                        if p.total or p.total_unadjusted],
         "tornado": [(labels.get(bar.category, bar.category), bar) for bar in result.tornado],
-        "cashflow_chart": mark_safe(charts.cashflow_svg(result, lang=lang, currency=currency)),
-        "posts_chart": mark_safe(charts.posts_svg(result, labels=labels, lang=lang)),
-        "tornado_chart": mark_safe(charts.tornado_svg(result, labels=labels, lang=lang)),
+        # Each chart in its wide and compact layouts; CSS shows the one that fits its box.
+        "cashflow_chart": mark_safe(
+            charts.cashflow_svg(result, lang=lang, currency=currency)
+            + charts.cashflow_svg(result, lang=lang, currency=currency, compact=True)),
+        "posts_chart": mark_safe(
+            charts.posts_svg(result, labels=labels, lang=lang)
+            + charts.posts_svg(result, labels=labels, lang=lang, compact=True)),
+        "tornado_chart": mark_safe(
+            charts.tornado_svg(result, labels=labels, lang=lang)
+            + charts.tornado_svg(result, labels=labels, lang=lang, compact=True)),
         "has_lines": bool(result.case.costs or result.case.gains),
     }

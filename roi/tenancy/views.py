@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from roi.access import Action, ClientAccess, require_client
 from roi.errors import ServiceError
+from roi.headers import private_page
 from roi.tenancy import services
 from roi.tenancy.forms import AcceptInvitationForm, ClientForm, InvitationForm
 from roi.tenancy.models import Invitation, Role
@@ -72,6 +73,7 @@ def invitation_resend(request: HttpRequest, access: ClientAccess, invitation_id:
     return redirect("roi:client_detail", client_id=access.client.pk)
 
 
+@private_page
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """An invitation link: create the invited account, or (the account exists) sign in and
     confirm. Joining is always a POST; a used, expired or forged link gets a clear page."""

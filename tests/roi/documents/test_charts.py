@@ -166,3 +166,106 @@ def test_nice_ticks_cover_the_range_with_round_steps():
         Decimal(v) for v in (-30000, -20000, -10000, 0, 10000)]
     assert nice_ticks(Decimal(0), Decimal(0)) == [Decimal(v) for v in
                                                   ("0", "0.2", "0.4", "0.6", "0.8", "1")]
+
+
+# --- the compact layout (phones, narrow columns) ---------------------------------------------
+
+COMPACT = 360
+
+
+def advance(text: str) -> float:
+    """A generous width of ``text`` in em, in Inter or DejaVu Sans (both a little narrower):
+    text kept inside the box with these widths is inside it in the browser."""
+    narrow = " \u00a0\u202f,.:;'’()|il"
+    return sum(0.32 if c in narrow else 0.8 if c.isupper() or c in "€%mwM—−" else 0.62
+               for c in text)
+
+
+def compact_charts(result, labels=LABELS):
+    return {
+        "cashflow": cashflow_svg(result, compact=True),
+        "posts": posts_svg(result, labels=labels, compact=True),
+        "tornado": tornado_svg(result, labels=labels, compact=True),
+    }
+
+
+def text_extent(node: ET.Element, inherited: float) -> tuple[float, float, float]:
+    """(left, right, font size) of a text node, from its anchor and a generous advance."""
+    size = float(node.get("font-size") or inherited)
+    width = advance("".join(node.itertext())) * size
+    x = float(node.get("x"))
+    anchor = node.get("text-anchor", "start")
+    left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+    return left, left + width, size
+
+
+@pytest.mark.parametrize("result", [
+    compute(apogea()), compute(apogea(horizon=36)), compute(apogea(horizon=6)),
+    compute(case(12, costs=apogea().costs,
+                 gains=[gain("productivity", 18000, YEARLY, confidence=Decimal("0.5"))])),
+    compute(case(12)), compute(case(12, gains=[gain("productivity", 1000)])),
+], ids=["apogea", "36-months", "no-payback", "risk-ghost", "empty", "no-cost"])
+def test_compact_charts_keep_large_type_inside_a_360_box(result):
+    """At a phone's ~330 px, 360 units shrink by 0.92: 11-unit type is still ~10 px (the wide
+    layout's 720 units would give 5 px)."""
+    long_labels = dict(LABELS, integration="Intégration, paramétrage et connecteurs vers l’ERP "
+                                           "et la téléphonie de l’entreprise")
+    for name, svg in compact_charts(result, long_labels).items():
+        root = parse(svg)
+        assert root.get("viewBox").split()[2] == str(COMPACT), name
+        assert "roi-chart-compact" in root.get("class")
+        inherited = float(root.get("font-size"))
+        assert inherited >= 12
+        for node in root.iter(f"{SVG}text"):
+            left, right, size = text_extent(node, inherited)
+            text = "".join(node.itertext())
+            assert size >= 11, (name, text, size)
+            assert -1 <= left and right <= COMPACT + 1, (name, text, left, right)
+
+
+def test_compact_cashflow_says_the_same_things_with_fewer_ticks():
+    result = compute(apogea())
+    root = parse(cashflow_svg(result, compact=True))
+    ticks = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "x-tick"]
+    assert ticks == ["0", "2", "4", "6", "8", "10", "12"]
+    assert "Seuil de rentabilité : 9,00 mois" in texts(root)
+    assert "Cumul à 12 mois : 10\u202f000\u00a0€" in texts(root)
+    marker = root.find(f".//{SVG}line[@class='payback-line']")
+    x_ticks = {t.text: float(t.get("x")) for t in root.iter(f"{SVG}text")
+               if t.get("class") == "x-tick"}
+    assert float(marker.get("x1")) == pytest.approx((x_ticks["8"] + x_ticks["10"]) / 2)
+    long = parse(cashflow_svg(compute(apogea(horizon=36)), compact=True))
+    assert [t.text for t in long.iter(f"{SVG}text") if t.get("class") == "x-tick"] == [
+        str(m) for m in range(0, 37, 6)]
+
+
+def test_compact_bars_keep_the_order_and_the_figures_of_the_wide_ones():
+    risky = compute(case(12, costs=apogea().costs,
+                         gains=[gain("productivity", 18000, YEARLY, confidence=Decimal("0.5"))]))
+    for chart, group in ((posts_svg, "post-bar"), (tornado_svg, "tornado-bar")):
+        wide, compact = (parse(chart(risky, labels=LABELS, compact=flag)) for flag in (False, True))
+
+        def bars(root, group=group):
+            return [(g.get("data-category"), sorted("".join(t.itertext())
+                                                    for t in g.iter(f"{SVG}text")))
+                    for g in root.iter(f"{SVG}g") if group in (g.get("class") or "")]
+
+        assert bars(compact) == bars(wide)
+    assert "9\u202f000\u00a0€ (brut 18\u202f000\u00a0€)" in texts(
+        parse(posts_svg(risky, labels=LABELS, compact=True)))
+
+
+def test_hostile_labels_are_escaped_in_compact_charts_too():
+    labels = dict.fromkeys(LABELS, HOSTILE)
+    for svg in compact_charts(compute(apogea()), labels).values():
+        assert "<script" not in svg and "<img" not in svg
+        parse(svg)
+
+
+def test_the_wide_layout_is_the_pdf_one():
+    """The dossier calls the charts without ``compact``: 720 units across."""
+    for svg in (cashflow_svg(compute(apogea())), posts_svg(compute(apogea()), labels=LABELS),
+                tornado_svg(compute(apogea()), labels=LABELS)):
+        root = parse(svg)
+        assert root.get("viewBox").split()[2] == "720"
+        assert "roi-chart-wide" in root.get("class")
