@@ -523,3 +523,20 @@ def test_a_complete_checklist_submits_without_asking(client, world, catalogue):
     client.post(reverse("roi:project_submit", args=[project.pk]))
     project.refresh_from_db()
     assert project.status == "submitted"
+
+
+def test_the_demo_apogea_case_is_complete_and_approves_without_confirmation(db):
+    """A newcomer's CFO approves the demo case straight away: every sub-item of its checklist
+    is counted or said not applicable, with a reason."""
+    call_command("load_catalogue", verbosity=0)
+    demo_load()
+    demo_load()  # idempotent: no second set of answers
+    project = RoiProject.objects.get(name="CRM connecté à l’ERP")
+    completeness = project_overview(project).completeness
+    assert completeness.todo == 0 and completeness.percent == 100
+    assert all(answer.reason for answer in project.checklist_answers.all())
+    project.status = "submitted"
+    project.save()
+    daf = project.client.memberships.get(role="cfo").user
+    version = services.project_approve(project=project, user=daf, link=LINK)
+    assert version.number == 1 and version.completeness["percent"] == 100
