@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from roi.calculation import COST_CATEGORIES, GAIN_CATEGORIES, limits
 from roi.errors import ServiceError
@@ -259,7 +260,7 @@ def send_review_reminders(*, today: datetime.date, link_of) -> int:
             continue
         milestone = due[-1]
         with transaction.atomic():
-            _, created = ReviewReminder.objects.get_or_create(
+            reminder, created = ReviewReminder.objects.get_or_create(
                 project=project, months_after_go_live=milestone.months)
             if not created:
                 continue
@@ -267,13 +268,14 @@ def send_review_reminders(*, today: datetime.date, link_of) -> int:
                 client_id=project.client_id,
                 role__in=[Role.CONSULTANT, Role.SALES_DIRECTOR, Role.CFO],
             ).values_list("user__email", flat=True)
-            mail_after_commit(
-                subject=_("Revue à %(n)s mois due : %(name)s")
-                % {"n": milestone.months, "name": project.name},
-                template="roi/email/review_due.txt",
-                context={"project": project, "milestone": milestone,
-                         "link": link_of(project)},
-                recipients=[email for email in recipients if email],
-            )
+            with override(project.language or None):
+                mail_after_commit(
+                    subject=_("Revue à %(n)s mois due : %(name)s")
+                    % {"n": reminder.months_after_go_live, "name": project.name},
+                    template="roi/email/review_due.txt",
+                    context={"project": project, "milestone": milestone,
+                             "link": link_of(project)},
+                    recipients=[email for email in recipients if email],
+                )
             reminded += 1
     return reminded
