@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -170,10 +170,23 @@ def actuals_save(*, project: RoiProject, user,
     LineActual.objects.bulk_update(update, ["amount", "updated_by", "updated_at"])
     LineActual.objects.filter(pk__in=delete).delete()
     if create or update or delete:
+        _follow_unplanned(locked)
         RoiProject.objects.filter(pk=locked.pk).update(updated_by=user,
                                                        updated_at=timezone.now())
         _documents_follow(locked)
     return ActualsSaved(len(create), len(update), len(delete))
+
+
+def _follow_unplanned(project: RoiProject) -> None:
+    """An unplanned line is a one-off (``once``) in the first month that carries an actual,
+    so that it is never a "missing actual" once something is reported for it; without any
+    actual, in the last closed month (it is missing there until its amount is entered)."""
+    first = dict(LineActual.objects.filter(line__project=project, line__planned=False)
+                 .values("line_id").annotate(first=Min("month")).values_list("line_id", "first"))
+    lines = list(LineItem.objects.filter(project=project, planned=False))
+    for line in lines:
+        line.start_month = first.get(line.pk, max(1, project.as_of_month or 0))
+    LineItem.objects.bulk_update(lines, ["start_month"])
 
 
 @transaction.atomic
@@ -191,8 +204,9 @@ def unplanned_line_add(*, project: RoiProject, user, kind: str, category: str,
     position = (LineItem.objects.filter(project=locked, kind=kind, category=category)
                 .aggregate(n=Max("position"))["n"] or 0) + 1
     line = LineItem(project=locked, kind=kind, category=category, label=label,
-                    amount=Decimal(0), quantity=Decimal(1), recurrence="monthly",
-                    start_month=1, planned=False, position=position,
+                    amount=Decimal(0), quantity=Decimal(1), recurrence="once",
+                    start_month=max(1, locked.as_of_month or 0), planned=False,
+                    position=position,
                     assumption=_("Ligne non prévue au plan, ajoutée pendant le suivi."))
     line.full_clean()
     line._history_user = user

@@ -76,10 +76,13 @@ def test_unplanned_line_is_not_a_change_of_the_plan(world, tracked):
     line = services.unplanned_line_add(project=tracked, user=world.users["consultant"],
                                        kind="cost", category="support", label="Hotline")
     assert not line.planned and line.amount == 0
+    # Missing in the last closed month until its amount is entered (39 = Apogea's own).
+    assert compute(project_case(tracked)).tracking.missing_actuals == 40
     services.actuals_save(project=tracked, user=world.users["consultant"],
                           values={(line.pk, 3): Decimal("800")})
     tracking = compute(project_case(tracked)).tracking
     assert tracking.cost_variance == Decimal("800")
+    assert tracking.missing_actuals == 39  # reported: no longer missing, in any month
     changes = changes_since_approval(tracked, lines=project_lines(tracked))
     assert not changes.added
     tracked.refresh_from_db()
