@@ -14,7 +14,10 @@ from django.db import transaction
 from checklist.catalogue.models import CatalogueVersion, SubItem
 from roi.projects.models import AnswerStatus, ChecklistAnswer, LineItem, RoiProject
 from roi.projects.services import project_refresh_figures
+from roi.review import services as review
 from roi.tenancy.models import Client, Membership, Role
+from roi.tracking import services as tracking
+from roi.tracking.models import ReviewDecision
 
 DEMO_PASSWORD = "demo-roi-2026"
 DEMO_USERS = [
@@ -128,4 +131,76 @@ def demo_load() -> list[tuple[str, str]]:
         ])
     for project in RoiProject.objects.filter(client__in=clients.values(), roi_percent__isnull=True):
         project_refresh_figures(project)
+    _demo_tracking(durand, users, catalogue)
     return [(email, DEMO_PASSWORD) for email, *_ in DEMO_USERS]
+
+
+# The Apogea case six months after go-live (method §6): what was really spent and gained in
+# months 1..6, per line label. The integration ran over its quote (21 500 instead of 18 000),
+# gains come in slower than planned while adoption grows.
+TRACKED_ACTUALS = {
+    "Abonnement CRM annuel, 25 utilisateurs": ["1000"] * 6,
+    "Intégration, paramétrage, connecteurs ERP": ["21500", "", "", "", "", ""],
+    "Formation et accompagnement": ["5000", "", "", "", "", ""],
+    "Support et TMA (1 an)": ["250"] * 6,
+    "Temps projet interne mobilisé": ["7400", "", "", "", "", ""],
+    "Gain de temps des commerciaux (relances automatisées, tâches manuelles supprimées)":
+        ["700", "1000", "1250", "1400", "1500", "1550"],
+    "Taux de transformation +10 % vs année précédente":
+        ["600", "1100", "1450", "1700", "1850", "1900"],
+    "Coût d’acquisition marketing réduit (segmentation, ciblage)":
+        ["250", "350", "400", "450", "500", "500"],
+    "Meilleure fidélisation client (SAV, suivi réactif)": ["400", "500", "600", "700", "", ""],
+}
+TRACKED_NAME = "CRM connecté à l’ERP — suivi après mise en service"
+
+
+def _demo_tracking(client: Client, users: dict, catalogue) -> None:
+    """One project that a newcomer finds in tracking: Apogea approved (v1), live since
+    1 January 2026, six months closed with their actuals (two left missing), an unplanned
+    connector, and its 3-month review recorded."""
+    consultant = users["consultant@demo.example"]
+    if RoiProject.objects.filter(client=client, name=TRACKED_NAME).exists():
+        return
+    project = RoiProject.objects.create(
+        client=client, name=TRACKED_NAME, crm_solution="Salesforce Sales Cloud",
+        users_count=25, start_date=date(2025, 10, 1), horizon_months=12,
+        discount_rate=Decimal("0.08"), catalogue=catalogue, created_by=consultant,
+        updated_by=consultant)
+    subitems = {}
+    if catalogue is not None:
+        subitems = {s.code: s for s in SubItem.objects.filter(post__catalogue=catalogue)}
+    lines = LineItem.objects.bulk_create(
+        LineItem(project=project, kind=kind, category=category, label=label,
+                 subitem=subitems.get(code) if code else None,
+                 amount=Decimal(amount), recurrence=recurrence, position=index,
+                 assumption="Cas Apogea (PME industrielle de 60 salariés), estimation 12 mois.")
+        for index, (kind, category, code, label, amount, recurrence) in enumerate(APOGEA_LINES)
+    )
+    project_refresh_figures(project)
+    link = "/"
+    review.project_submit(project=project, user=consultant, link=link, confirm_incomplete=True)
+    review.project_approve(project=project, user=users["daf@demo.example"], link=link,
+                           comment="Approuvé en comité du 15 décembre 2025.",
+                           confirm_incomplete=True)
+    tracking.tracking_start(project=project, user=consultant, go_live_date=date(2026, 1, 1),
+                            as_of_month=6)
+    extra = tracking.unplanned_line_add(
+        project=project, user=consultant, kind="cost", category="integration",
+        label="Connecteur e-commerce (non prévu)")
+    values = {(extra.pk, 4): Decimal("1200")}
+    for line in lines:
+        for month, amount in enumerate(TRACKED_ACTUALS.get(line.label, []), start=1):
+            if amount:
+                values[(line.pk, month)] = Decimal(amount)
+    tracking.actuals_save(project=project, user=consultant, values=values)
+    director = Membership.objects.get(user=users["directeur.commercial@demo.example"],
+                                      client=client)
+    tracking.review_record(
+        project=project, user=consultant, months_after_go_live=3,
+        held_on=date(2026, 4, 3),
+        comment="L’intégration a dépassé le devis de 3 500 € ; les gains montent moins vite "
+                "que prévu, l’adoption progresse.",
+        decision=ReviewDecision.CORRECTIVE,
+        actions=[tracking.ActionInput("Relancer l’adoption : deux ateliers par équipe",
+                                      director, date(2026, 5, 31))])

@@ -362,7 +362,7 @@ class CaseSheets:
             self.sheet_names = {key: _sheet_name(sheet_prefix, name) for key, name in (
                 ("summary", _("Synthèse")), ("assumptions", _("Hypothèses")),
                 ("costs", _("Coûts")), ("gains", _("Gains")),
-                ("monthly", _("Flux mensuels")))}
+                ("monthly", _("Flux mensuels")), ("actuals", _("Réels")))}
         self.money = excel_money_format(case.currency, lang=self.lang)
         self.percent = excel_percent_format(lang=self.lang)
         self.rate = excel_rate_format(lang=self.lang)
@@ -441,7 +441,10 @@ class CaseSheets:
     def write(self) -> CaseSheets:
         """Add the five sheets (Summary first) and write them; returns ``self``."""
         with override(self.lang):
-            for key in ("summary", "assumptions", "costs", "gains", "monthly"):
+            keys = ["summary", "assumptions", "costs", "gains", "monthly"]
+            if self.result.tracking is not None:  # after go-live (method §6)
+                keys.append("actuals")
+            for key in keys:
                 self.sheets[key] = self.workbook.add_worksheet(
                     self.sheet_names[key], worksheet_class=FormulaWorksheet)
             self.recurrence_words = {code: str(label) for code, label in RECURRENCE_CHOICES}
@@ -450,6 +453,8 @@ class CaseSheets:
             self.write_gains()
             self.write_monthly()
             self.write_summary()
+            if "actuals" in self.sheets:
+                self.write_actuals()
         return self
 
     # -- Assumptions -------------------------------------------------------------------------
@@ -986,6 +991,127 @@ class CaseSheets:
             self.formula(ws, row, 8, f"=B{row}*{present_gains}-C{row}*{present_costs}",
                          figures.npv, self.money)
         return row + 1
+
+
+    # -- Actuals (after go-live, method §6) --------------------------------------------------
+
+    def write_actuals(self) -> None:
+        """The closed months 1..A, one row per line: each month's reported actual (an input),
+        or, where none is reported, the plan's value from the monthly sheet (× confidence for a
+        gain: a missing actual counts as planned); then the line's actual, plan and variance
+        over 1..A as live formulas, the totals, the actual ROI and the tracking warnings."""
+        ws, layout, case = self.sheets["actuals"], self.layout, self.case
+        tracking = self.result.tracking
+        closed = tracking.as_of_month
+        monthly = self.sheet_names["monthly"]
+        L = CaseLayout
+        header, first_row = 4, 5
+        first_month_col = 3
+        real_col, plan_col, variance_col, percent_col = (first_month_col + closed + offset
+                                                         for offset in range(4))
+        self.text(ws, 1, 1, _("Réels après la mise en service"), _TITLE)
+        self.text(ws, 2, 1, _("Mois clos : 1 à %(a)s. Les cellules vertes sont les réels "
+                              "saisis ; les autres reprennent le plan (réel manquant).")
+                  % {"a": closed}, _NOTE)
+        self.header_row(ws, header, (_("Ligne"), _("Libellé")))
+        month_style = self.style(_BOLD, _HEADER, {"align": "center"}, num_format='"M"0')
+        for month in range(1, closed + 1):
+            ws.write_number(header - 1, first_month_col + month - 2, month, month_style)
+        self.header_row(ws, header, (_("Réel"), _("Plan"), _("Écart"), _("Écart %")),
+                        first_column=real_col)
+        first_letter = xl_col_to_name(first_month_col - 1)
+        last_letter = xl_col_to_name(first_month_col + closed - 2) if closed else first_letter
+        real_letter, plan_letter, variance_letter = (xl_col_to_name(c - 1) for c in (
+            real_col, plan_col, variance_col))
+
+        def flows(item: LineItem, gain: bool):
+            return post_flows((item,), (item.category,), case.horizon_months,
+                              gains=gain)[item.category].adjusted
+
+        rows: dict[str, list[int]] = {"cost": [], "gain": []}
+        row = first_row
+        lines = [(item, "cost", index, layout.cost_row(index), self._cost_ref(index))
+                 for index, item in enumerate(case.costs)]
+        lines += [(item, "gain", index, layout.gain_row(index), self._gain_ref(index))
+                  for index, item in enumerate(case.gains)]
+        for (item, kind, _index, monthly_row, reference), line in zip(
+                lines, tracking.lines, strict=True):
+            gain = kind == "gain"
+            self.text(ws, row, 1, f"{reference} · {self._post(item)}")
+            self.text(ws, row, 2, item.label)
+            reported = item.actuals_by_month
+            planned = flows(item, gain)
+            for month in range(1, closed + 1):
+                column = first_month_col + month - 1
+                if month in reported:
+                    self.number(ws, row, column, reported[month], self.money, _INPUT)
+                    continue
+                cell = _ref(monthly, layout.month_column(month), monthly_row)
+                factor = f"*{_ref(monthly, L.M_CONFIDENCE, monthly_row)}" if gain else ""
+                self.formula(ws, row, column, f"={cell}{factor}",
+                             Fraction(planned.numerators[month - 1], planned.denominator),
+                             self.money)
+            self.formula(ws, row, real_col, f"=SUM({first_letter}{row}:{last_letter}{row})"
+                         if closed else "=0", line.actual, self.money, _BOLD)
+            plan_range = self._monthly_range(monthly_row, 1, max(closed, 1))
+            factor = f"*{_ref(monthly, L.M_CONFIDENCE, monthly_row)}" if gain else ""
+            plan = f"=SUM({plan_range}){factor}" if closed else "=0"
+            self.formula(ws, row, plan_col, plan, line.plan, self.money)
+            self.formula(ws, row, variance_col, f"={real_letter}{row}-{plan_letter}{row}",
+                         line.variance, self.money)
+            self.formula(ws, row, percent_col,
+                         f'=IF({plan_letter}{row}=0,"",{variance_letter}{row}/{plan_letter}'
+                         f"{row}*100)",
+                         "" if line.plan == 0 else line.variance / line.plan * 100, self.percent)
+            rows[kind].append(row)
+            row += 1
+
+        row += 1
+        totals = {}
+        for kind, label, plan, actual, variance in (
+                ("cost", _("Total coûts"), tracking.plan_costs, tracking.actual_costs,
+                 tracking.cost_variance),
+                ("gain", _("Total gains ajustés"), tracking.plan_gains, tracking.actual_gains,
+                 tracking.gain_variance)):
+            self.text(ws, row, 2, label, _BOLD, _TOP_BORDER)
+            kind_rows = rows[kind]
+            for column, value in ((real_col, actual), (plan_col, plan),
+                                  (variance_col, variance)):
+                letter = xl_col_to_name(column - 1)
+                formula = (f"=SUM({letter}{kind_rows[0]}:{letter}{kind_rows[-1]})"
+                           if kind_rows else "=0")
+                self.formula(ws, row, column, formula, value, self.money, _BOLD, _TOP_BORDER)
+            self.formula(ws, row, percent_col,
+                         f'=IF({plan_letter}{row}=0,"",{variance_letter}{row}/{plan_letter}'
+                         f"{row}*100)", "" if plan == 0 else variance / plan * 100,
+                         self.percent, _BOLD, _TOP_BORDER)
+            totals[kind] = row
+            row += 1
+        costs_total, gains_total = totals["cost"], totals["gain"]
+        row += 1
+        self.text(ws, row, 2, _("ROI réel sur les mois clos"), _BOLD)
+        self.formula(ws, row, real_col,
+                     f'=IF({real_letter}{costs_total}=0,"",({real_letter}{gains_total}'
+                     f"-{real_letter}{costs_total})/{real_letter}{costs_total}*100)",
+                     "" if tracking.actual_roi_percent is None else tracking.actual_roi_percent,
+                     self.percent, _BOLD, _HEADLINE)
+        row += 1
+        codes = {w.code for w in tracking.warnings}
+        self.text(ws, row, 2, _("Coûts au-delà du plan + 10 %"), _BOLD)
+        self.formula(ws, row, real_col,
+                     f'=IF({real_letter}{costs_total}>{plan_letter}{costs_total}*1.1,'
+                     f'{_formula_text(_("ALERTE"))},"")',
+                     _("ALERTE") if "costs_over_plan" in codes else "", None)
+        row += 1
+        self.text(ws, row, 2, _("Gains en deçà du plan − 20 %"), _BOLD)
+        self.formula(ws, row, real_col,
+                     f'=IF({real_letter}{gains_total}<{plan_letter}{gains_total}*0.8,'
+                     f'{_formula_text(_("ALERTE"))},"")',
+                     _("ALERTE") if "gains_under_plan" in codes else "", None)
+        self._widths(ws, [28, 40])
+        ws.set_column(first_month_col - 1, percent_col - 1, 13)
+        ws.freeze_panes(header, 2)
+        self._landscape(ws)
 
 
 # --- the workbook ---------------------------------------------------------------------------

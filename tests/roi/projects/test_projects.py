@@ -8,8 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from roi.calculation import compute
 from roi.models import Client, Membership, RoiProject
 from roi.projects import services
+from roi.projects.cases import project_case
 
 FORM = {"name": "CRM service client", "crm_solution": "HubSpot", "users_count": "25",
         "start_date": "2027-01-01", "horizon_months": "24", "currency": "EUR",
@@ -108,7 +110,10 @@ def test_load_demo_is_idempotent(capsys):
     out = capsys.readouterr().out
     assert "consultant@demo.example" in out and "local use only" in out
     assert Client.objects.count() == 2
-    assert RoiProject.objects.count() == 3
+    assert RoiProject.objects.count() == 4
+    tracked = RoiProject.objects.get(status="tracking")  # a newcomer sees tracking at work
+    assert tracked.as_of_month == 6
+    assert compute(project_case(tracked)).tracking.cost_variance == Decimal("5100")
     consultant = Membership.objects.filter(user__username="consultant@demo.example")
     assert consultant.count() == 2
     apogea = RoiProject.objects.get(name="CRM connecté à l’ERP")
