@@ -9,6 +9,7 @@ from roi.projects.models import (
     AnswerStatus,
     ChecklistAnswer,
     KpiEntry,
+    KpiMeasurement,
     LineItem,
     LineKind,
     ProjectStatus,
@@ -20,6 +21,6 @@ from roi.tenancy.models import Client, Invitation, Membership, Role
 
 __all__ = [
     "AnswerStatus", "ChecklistAnswer", "Client", "Comment", "CommentKind", "Invitation",
-    "KpiEntry", "LineItem", "LineKind", "Membership", "ProjectStatus", "ProjectVersion",
+    "KpiEntry", "KpiMeasurement", "LineItem", "LineKind", "Membership", "ProjectStatus", "ProjectVersion",
     "QualitativeBenefit", "Role", "RoiProject",
 ]

@@ -133,7 +133,7 @@ def short_help(text: str, limit: int = 150) -> str:
     return sentence
 
 
-def _kpi_value(value: Decimal | None, unit: str, fmt: Formatter) -> str:
+def kpi_value(value: Decimal | None, unit: str, fmt: Formatter) -> str:
     if value is None:
         return "—"
     if unit == "eur":
@@ -170,10 +170,10 @@ def _kpi_rows(result: CaseResult, catalogue: CatalogueInfo, fmt: Formatter) -> l
         rows.append({
             "code": progress.code,
             "name": definition.name if definition else progress.code,
-            "baseline": _kpi_value(progress.baseline, unit, fmt),
-            "target": _kpi_value(progress.target, unit, fmt),
+            "baseline": kpi_value(progress.baseline, unit, fmt),
+            "target": kpi_value(progress.target, unit, fmt),
             "change": change,
-            "actual": _kpi_value(progress.actual, unit, fmt),
+            "actual": kpi_value(progress.actual, unit, fmt),
             "has_actual": progress.actual is not None,
             "assessment": progress.assessment or "",
             "assessment_text": _assessment_text(progress.assessment),
@@ -189,7 +189,7 @@ def _kpi_rows(result: CaseResult, catalogue: CatalogueInfo, fmt: Formatter) -> l
             rows.append({
                 "code": LTV_CAC_CODE,
                 "name": definition.name if definition else "LTV/CAC",
-                "baseline": _kpi_value(ltv_cac_ratio(by_code["ltv"].baseline,
+                "baseline": kpi_value(ltv_cac_ratio(by_code["ltv"].baseline,
                                                      by_code["cac"].baseline), "ratio", fmt),
                 "target": fmt.number(ratio, 2), "change": "", "actual": "—",
                 "has_actual": False, "assessment": assessment or "",

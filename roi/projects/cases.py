@@ -19,7 +19,7 @@ from roi.calculation import (
     ScenarioFactors,
 )
 from roi.projects.models import LineItem as LineItemRow
-from roi.projects.models import LineKind, RoiProject
+from roi.projects.models import LineKind, RoiProject, kpis_with_measurements
 
 
 def project_scenarios(project: RoiProject) -> tuple[ScenarioFactors, ...]:
@@ -75,7 +75,7 @@ def project_case(project: RoiProject, *, lines=None, benefits=None, kpis=None) -
     if benefits is None:
         benefits = list(project.qualitative_benefits.all())
     if kpis is None:
-        kpis = list(project.kpis.all())
+        kpis = list(kpis_with_measurements(project))
     codes = {row.subitem_id: row.subitem.code for row in lines if row.subitem_id}
     return Case(
         name=project.name, currency=project.currency, horizon_months=project.horizon_months,

@@ -28,6 +28,7 @@ from roi.projects.models import (
     ProjectStatus,
     QualitativeBenefit,
     RoiProject,
+    kpis_with_measurements,
 )
 from roi.tenancy.models import Membership
 from roi.text_input import clean_single_line
@@ -96,7 +97,7 @@ def project_overview(project: RoiProject, *, lang: str | None = None) -> Project
     """The read model of ``project``, its texts in ``lang`` (default: the active language)."""
     lines = project_lines(project)
     benefits = list(project.qualitative_benefits.all())
-    kpis = list(project.kpis.all())
+    kpis = list(kpis_with_measurements(project))
     return ProjectOverview(
         project=project, catalogue_version=CatalogueVersion.of(project), lines=lines,
         answers={a.subitem_id: a for a in ChecklistAnswer.objects.filter(project=project)},
