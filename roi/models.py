@@ -18,9 +18,17 @@ from roi.projects.models import (
 )
 from roi.review.models import Comment, CommentKind, ProjectVersion
 from roi.tenancy.models import Client, Invitation, Membership, Role
+from roi.tracking.models import (
+    LineActual,
+    ReviewAction,
+    ReviewDecision,
+    ReviewReminder,
+    TrackingReview,
+)
 
 __all__ = [
     "AnswerStatus", "ChecklistAnswer", "Client", "Comment", "CommentKind", "Invitation",
-    "KpiEntry", "KpiMeasurement", "LineItem", "LineKind", "Membership", "ProjectStatus", "ProjectVersion",
-    "QualitativeBenefit", "Role", "RoiProject",
+    "KpiEntry", "KpiMeasurement", "LineActual", "LineItem", "LineKind", "Membership", "ProjectStatus",
+    "ProjectVersion", "QualitativeBenefit", "ReviewAction", "ReviewDecision", "ReviewReminder",
+    "Role", "RoiProject", "TrackingReview",
 ]

@@ -65,7 +65,23 @@ def warning_text(warning: CaseWarning) -> str:
                  "la bonne.") % {
             "label": params.get("label", ""), "price": _num(params.get("price_per_user_month", 0)),
             "min": _num(params.get("minimum", 10), 0), "max": _num(params.get("maximum", 300), 0)}
+    if warning.code in ("costs_over_plan", "gains_under_plan"):
+        return _tracking_warning(warning)
     return warning.code
+
+
+def _tracking_warning(warning: CaseWarning) -> str:
+    """Method §6's tracking warnings, over the closed months 1..A."""
+    params = warning.params
+    percent = params.get("variance_percent")
+    values = {"a": params.get("as_of_month"), "t": _num(params.get("threshold_percent", 0), 0),
+              "v": _num(abs(Decimal(percent)), 1) if percent is not None else "—"}
+    if warning.code == "costs_over_plan":
+        return _("Sur les %(a)s mois clos, les coûts réels dépassent le plan de %(v)s %% (seuil "
+                 "d’alerte : %(t)s %%). Identifiez le poste qui dérape et mettez à jour la "
+                 "prévision.") % values
+    return _("Sur les %(a)s mois clos, les gains réels sont inférieurs au plan de %(v)s %% "
+             "(seuil d’alerte : %(t)s %%). Vérifiez l’adoption et les hypothèses de gains.") % values
 
 
 # --- the interchange format's rules (roi-case/1), for the web import ------------------------

@@ -94,6 +94,10 @@ class PostTracking:
     plan_unadjusted: Decimal
     actual: Decimal
     variance: Decimal
+    # Over the whole horizon 1..H: the plan (gains risk-adjusted) and the reforecast (actual
+    # for 1..A, plan after), so that a page shows the post's plan and reforecast side by side.
+    plan_horizon: Decimal = Decimal(0)
+    reforecast_horizon: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -311,18 +315,24 @@ def compute_tracking(case: Case) -> TrackingResult:
 
 def _posts(kind: str, categories: Sequence[str], lines: list[_Line], closed: int
            ) -> tuple[PostTracking, ...]:
-    """Per post: Σ of its lines over 1..A (plan, plan before confidence, actual), exactly."""
-    sums = {category: [Fraction(0), Fraction(0), Fraction(0)] for category in categories}
+    """Per post: Σ of its lines over 1..A (plan, plan before confidence, actual) and over
+    1..H (plan, reforecast), exactly."""
+    sums = {category: [Fraction(0)] * 5 for category in categories}
     for line in lines:
         post = sums[line.item.category]
+        horizon = len(line.plan.numerators)
         post[0] += _sum_to(line.plan, closed)
         post[1] += _sum_to(line.plan_unadjusted, closed)
         post[2] += _sum_to(line.reforecast, closed)
+        post[3] += _sum_to(line.plan, horizon)
+        post[4] += _sum_to(line.reforecast, horizon)
     return tuple(
         PostTracking(kind=kind, category=category, plan=to_decimal(plan),
                      plan_unadjusted=to_decimal(unadjusted), actual=to_decimal(actual),
-                     variance=to_decimal(actual - plan))
-        for category, (plan, unadjusted, actual) in sums.items()
+                     variance=to_decimal(actual - plan), plan_horizon=to_decimal(horizon_plan),
+                     reforecast_horizon=to_decimal(horizon_reforecast))
+        for category, (plan, unadjusted, actual, horizon_plan, horizon_reforecast)
+        in sums.items()
     )
 
 

@@ -27,10 +27,10 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from roi.calculation import CaseResult
+from roi.calculation import CaseResult, TrackingResult
 from roi.formats import format_decimal, format_money_compact, format_percent
 
-__all__ = ["cashflow_svg", "posts_svg", "tornado_svg"]
+__all__ = ["cashflow_svg", "posts_svg", "tornado_svg", "tracking_svg"]
 
 FONT_FAMILY = "Inter, 'DejaVu Sans', sans-serif"
 NAVY = "#1f3a5f"
@@ -575,3 +575,118 @@ def _tornado_svg(result: CaseResult, *, labels: dict[str, str], lang: str,
     else:
         body.append(_text(WIDTH, legend_y, note, anchor="end", fill=MUTED, size=10))
     return _svg(height, aria, body, css_class="roi-chart-tornado", compact=compact)
+
+
+# --- tracking: planned against actual cumulative, and the reforecast -----------------------
+
+ORANGE = "#b54708"
+
+
+def tracking_svg(tracking: TrackingResult, *, approved_payback: Decimal | None = None,
+                 lang: str = "fr", currency: str = "EUR", compact: bool = False) -> str:
+    """The planned cumulative net (dashed navy) against the actual one over the closed months
+    1..A (solid green), the reforecast continuing after A (dotted orange), a band on the
+    closed months and the approved payback marked (a vertical line at ``approved_payback``
+    months, the approved version's). Month 0 is 0 for every series (method §3)."""
+    with override(lang):
+        return _tracking_svg(tracking, approved_payback=approved_payback, lang=lang,
+                             currency=currency, compact=compact)
+
+
+def _tracking_svg(tracking: TrackingResult, *, approved_payback: Decimal | None, lang: str,
+                  currency: str, compact: bool) -> str:
+    months_rows = tracking.monthly
+    horizon = len(months_rows)
+    closed = tracking.as_of_month
+    if compact:
+        width, height = COMPACT_WIDTH, 290
+        left, right, top, bottom = 54.0, 12.0, 70.0, 38.0
+    else:
+        width, height = WIDTH, 320
+        left, right, top, bottom = 78.0, 24.0, 52.0, 44.0
+    plot_width, plot_height = width - left - right, height - top - bottom
+    tick_size = 11 if compact else None
+    plan = [Decimal(0)] + [row.plan_cumulative for row in months_rows]
+    forecast = [Decimal(0)] + [row.reforecast_cumulative for row in months_rows]
+    everything = [*plan, *forecast, Decimal(0)]
+    ticks = nice_ticks(min(everything), max(everything))
+    y_min, y_max = float(ticks[0]), float(ticks[-1])
+    divisor, suffix = _amount_unit(max(abs(ticks[0]), abs(ticks[-1])))
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else Decimal(1)
+    places = _places_for(step, divisor)
+    span = max(horizon, 1)
+
+    def x_of(month: float) -> float:
+        return left + month / span * plot_width
+
+    def y_of(value: float) -> float:
+        if y_max == y_min:
+            return top + plot_height / 2
+        return top + (y_max - value) / (y_max - y_min) * plot_height
+
+    def polyline(values, start: int, stop: int, colour: str, dash: str, css: str) -> str:
+        points = " ".join(f"{_num(x_of(m))},{_num(y_of(float(values[m])))}"
+                          for m in range(start, stop + 1))
+        dashing = f' stroke-dasharray="{dash}"' if dash else ""
+        return (f'<polyline class="{css}" points="{points}" fill="none" stroke="{colour}" '
+                f'stroke-width="2.4" stroke-linejoin="round" stroke-linecap="round"'
+                f'{dashing}/>')
+
+    body: list[str] = []
+    if closed:
+        body.append(f'<rect class="closed-months" x="{_num(x_of(0))}" y="{_num(top)}" '
+                    f'width="{_num(x_of(closed) - x_of(0))}" height="{_num(plot_height)}" '
+                    f'fill="{GREEN_LIGHT}" fill-opacity="0.25"/>')
+    for tick in ticks:
+        y = y_of(float(tick))
+        body.append(f'<line x1="{_num(left)}" y1="{_num(y)}" x2="{_num(left + plot_width)}" '
+                    f'y2="{_num(y)}" stroke="{GRID}" stroke-width="1"/>')
+        body.append(_text(left - 6 if compact else left - 8, y + 4,
+                          format_money_compact(tick, currency, lang=lang, places=places,
+                                               divisor=divisor, suffix=suffix),
+                          anchor="end", fill=MUTED, size=tick_size, css_class="y-tick"))
+    month_step = _month_step(horizon, most=6 if compact else 12)
+    ticks_x = list(range(0, horizon + 1, month_step))
+    if ticks_x[-1] != horizon:
+        ticks_x.append(horizon)
+    for month in ticks_x:
+        x = x_of(month)
+        body.append(_text(x, top + plot_height + 17, str(month), anchor="middle", fill=MUTED,
+                          size=tick_size, css_class="x-tick"))
+    body.append(_text(left + plot_width / 2, height - 6, _("Mois"), anchor="middle",
+                      fill=MUTED, size=tick_size))
+    zero_y = y_of(0)
+    body.append(f'<line x1="{_num(left)}" y1="{_num(zero_y)}" x2="{_num(left + plot_width)}" '
+                f'y2="{_num(zero_y)}" stroke="{NAVY}" stroke-width="1" class="zero-line"/>')
+    body.append(polyline(plan, 0, horizon, NAVY, "6 4", "plan-line"))
+    if closed < horizon:
+        body.append(polyline(forecast, closed, horizon, ORANGE, "2 4", "reforecast-line"))
+    if closed:
+        body.append(polyline(forecast, 0, closed, GREEN, "", "actual-line"))
+    if approved_payback is not None:
+        x = x_of(min(float(approved_payback), float(span)))
+        body.append(
+            f'<g class="approved-payback" data-month="{escape(format(approved_payback, "f"))}">'
+            f'<line x1="{_num(x)}" y1="{_num(top - 4)}" x2="{_num(x)}" '
+            f'y2="{_num(top + plot_height)}" stroke="{NAVY}" stroke-width="1.2" '
+            f'stroke-dasharray="1 3"/>'
+            + _text(x, top + plot_height - 6, _("Retour approuvé : %(m)s mois") % {
+                "m": format_decimal(approved_payback, 1, lang=lang)},
+                anchor="end" if x > left + plot_width / 2 else "start", size=tick_size,
+                fill=NAVY, halo=True)
+            + "</g>")
+    # Legend above the plot.
+    legend = [(NAVY, "6 4", _("Plan approuvé")), (GREEN, "", _("Réel (mois clos)")),
+              (ORANGE, "2 4", _("Prévision révisée"))]
+    x, y = (0.0, 16.0) if compact else (left, 18.0)
+    for index, (colour, dash, label) in enumerate(legend):
+        if compact and index == 2:
+            x, y = 0.0, 36.0
+        dashing = f' stroke-dasharray="{dash}"' if dash else ""
+        body.append(f'<line x1="{_num(x)}" y1="{_num(y - 4)}" x2="{_num(x + 22)}" '
+                    f'y2="{_num(y - 4)}" stroke="{colour}" stroke-width="2.4"{dashing}/>')
+        body.append(_text(x + 28, y, label, fill=INK, css_class="legend"))
+        x += 28 + len(label) * (7 if compact else 6.2) + 18
+    aria = _("Cumul net prévu et réel, prévision révisée sur %(h)s mois (%(a)s mois clos)") % {
+        "h": horizon, "a": closed}
+    return _svg(height, aria, body, css_class="roi-chart-tracking", compact=compact)

@@ -56,8 +56,9 @@ from roi.calculation.kpi import LTV_CAC_CODE, LTV_CAC_HEALTHY_MAX, LTV_CAC_HEALT
 from roi.documents.cache import cached, document_key
 from roi.documents.charts import cashflow_svg, posts_svg, tornado_svg
 from roi.documents.pdf import html_to_pdf, stylesheet
+from roi.documents.tracking_report import tracking_section
 from roi.formats import Formatter, irr_capped
-from roi.projects.models import ProjectStatus, RoiProject
+from roi.projects.models import APPROVED_STATES, ProjectStatus, RoiProject
 from roi.projects.selectors import ProjectOverview, project_overview
 from roi.review.changes import Changes, change_rows, changes_since
 from roi.review.models import ProjectVersion
@@ -518,10 +519,14 @@ def _inputs(project: RoiProject) -> _Inputs:
     if latest is not None:
         changes = changes_since(latest, project, lines=overview.lines, case=overview.case)
         # Vouch for the approval only if this dossier shows exactly what was approved.
-        current = project.status == ProjectStatus.APPROVED and not changes.any
+        current = project.status in APPROVED_STATES and not changes.any
         approval = approval_from_version(latest, current=current)
         if current:
-            changes, exact = None, latest
+            changes = None
+        # A tracked project's dossier is today's (its tracking section changes every month),
+        # under the approval of the plan it follows; an approved one is the frozen version.
+        if current and project.status == ProjectStatus.APPROVED:
+            exact = latest
     return _Inputs(overview, approval, changes, exact)
 
 
@@ -554,9 +559,11 @@ def _context(inputs: _Inputs) -> dict:
         meta=_meta(overview.project, overview.lang, inputs.approval),
     )
     context["changes"] = inputs.changes
+    fmt = Formatter(lang=overview.lang, currency=overview.case.currency)
     if inputs.changes is not None:
-        fmt = Formatter(lang=overview.lang, currency=overview.case.currency)
         context["change_rows"] = change_rows(inputs.changes, fmt)
+    # After go-live, once a month is closed: plan against actual and the reforecast.
+    context["tracking"] = tracking_section(overview, overview.result, fmt)
     return context
 
 

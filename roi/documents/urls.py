@@ -16,4 +16,6 @@ urlpatterns = [
     path("projects/<int:project_id>/export.json", views.project_export, name="project_export"),
     path("projects/<int:project_id>/versions/<int:number>/dossier.pdf", views.version_pdf,
          name="version_pdf"),
+    path("projects/<int:project_id>/tracking/reviews/<int:months>/bilan.pdf",
+         views.tracking_review_pdf, name="tracking_review_pdf"),
 ]

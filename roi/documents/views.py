@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from roi.access import Action, ProjectAccess, require_project
 from roi.calculation import case_to_json
-from roi.documents import checklist, dossier, workbook
+from roi.documents import checklist, dossier, tracking_report, workbook
 from roi.documents.downloads import JSON, PDF, XLSX, download
 from roi.projects.cases import project_case
 from roi.review.models import ProjectVersion
@@ -64,4 +64,15 @@ def version_pdf(request: HttpRequest, access: ProjectAccess, number: int) -> Htt
     if version is None:
         raise Http404
     return download(bytes(version.pdf), filename=dossier.version_filename(version),
+                    content_type=PDF)
+
+
+@require_safe
+@require_project(Action.VIEW)
+def tracking_review_pdf(request: HttpRequest, access: ProjectAccess, months: int
+                        ) -> HttpResponse:
+    """The "Bilan à N mois" of a recorded tracking review."""
+    project = access.project
+    return download(tracking_report.render_review_report(project, months),
+                    filename=tracking_report.review_report_filename(project, months),
                     content_type=PDF)

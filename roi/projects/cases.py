@@ -20,6 +20,7 @@ from roi.calculation import (
 )
 from roi.projects.models import LineItem as LineItemRow
 from roi.projects.models import LineKind, RoiProject, kpis_with_measurements
+from roi.tracking.models import LineActual
 
 
 def project_scenarios(project: RoiProject) -> tuple[ScenarioFactors, ...]:
@@ -41,7 +42,9 @@ def plain(value: Decimal | None) -> Decimal | None:
     return value.normalize()
 
 
-def line_to_item(row: LineItemRow, subitem_codes: dict[int, str]) -> LineItem:
+def line_to_item(row: LineItemRow, subitem_codes: dict[int, str],
+                 actuals: dict[int, Decimal] | None = None) -> LineItem:
+    """``actuals``: the line's reported actuals {month: amount} of the closed months."""
     is_gain = row.kind == LineKind.GAIN
     return LineItem(
         category=row.category, label=row.label, amount=plain(row.amount),
@@ -52,6 +55,7 @@ def line_to_item(row: LineItemRow, subitem_codes: dict[int, str]) -> LineItem:
         margin=plain(row.margin) if is_gain else None,
         assumption=row.assumption,
         subitem=subitem_codes.get(row.subitem_id) if row.subitem_id else None,
+        actuals=tuple(actuals.items()) if actuals else (),
     )
 
 
@@ -68,22 +72,53 @@ def project_lines(project: RoiProject) -> list[LineItemRow]:
     return sorted(lines, key=lambda r: (POST_ORDER.get(r.category, 99), r.position, r.pk))
 
 
-def project_case(project: RoiProject, *, lines=None, benefits=None, kpis=None) -> Case:
-    """The engine's input for a project, in three queries (or none when rows are given)."""
+def project_actuals(project: RoiProject) -> dict[int, dict[int, Decimal]]:
+    """Line id -> {month: amount} of the reported actuals of the closed months 1..A (one query;
+    none before tracking). An actual of a month after A (A moved back) is kept but not counted.
+    """
+    if project.as_of_month is None or project.pk is None:
+        return {}
+    by_line: dict[int, dict[int, Decimal]] = {}
+    rows = LineActual.objects.filter(
+        line__project=project, month__lte=project.as_of_month
+    ).values_list("line_id", "month", "amount").order_by("line_id", "month")
+    for line_id, month, amount in rows:
+        by_line.setdefault(line_id, {})[month] = plain(amount)
+    return by_line
+
+
+def project_case(project: RoiProject, *, lines=None, benefits=None, kpis=None,
+                 actuals=None) -> Case:
+    """The engine's input for a project, in three queries (or none when rows are given), and
+    one more for the actuals of a tracked project (``actuals``: :func:`project_actuals`).
+
+    A tracked project's case carries ``as_of_month`` (the last closed month, capped at the
+    horizon) and, on each line, its actuals: ``compute(case).tracking`` is then set.
+    """
     if lines is None:
         lines = project_lines(project)
     if benefits is None:
         benefits = list(project.qualitative_benefits.all())
     if kpis is None:
         kpis = list(kpis_with_measurements(project))
+    if actuals is None:
+        actuals = project_actuals(project)
     codes = {row.subitem_id: row.subitem.code for row in lines if row.subitem_id}
+    as_of_month = (None if project.as_of_month is None
+                   else min(project.as_of_month, project.horizon_months))
+    if as_of_month is not None and as_of_month < project.as_of_month:
+        actuals = {line: {m: a for m, a in months.items() if m <= as_of_month}
+                   for line, months in actuals.items()}
     return Case(
         name=project.name, currency=project.currency, horizon_months=project.horizon_months,
         discount_rate=plain(project.discount_rate),
-        costs=tuple(line_to_item(r, codes) for r in lines if r.kind == LineKind.COST),
-        gains=tuple(line_to_item(r, codes) for r in lines if r.kind == LineKind.GAIN),
+        costs=tuple(line_to_item(r, codes, actuals.get(r.pk))
+                    for r in lines if r.kind == LineKind.COST),
+        gains=tuple(line_to_item(r, codes, actuals.get(r.pk))
+                    for r in lines if r.kind == LineKind.GAIN),
         qualitative_benefits=tuple(b.text for b in benefits),
         scenarios=project_scenarios(project),
         kpis=tuple(KpiValue(k.code, plain(k.baseline), plain(k.target), plain(k.actual))
                    for k in kpis),
+        as_of_month=as_of_month,
     )

@@ -21,11 +21,15 @@ class ProjectStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Soumis au DAF")
     CHANGES_REQUESTED = "changes_requested", _("Modifications demandées")
     APPROVED = "approved", _("Approuvé")
+    # After approval and go-live: actuals are entered month by month (roi.tracking).
+    TRACKING = "tracking", _("Suivi")
 
 
 # A change to a project in one of these states reopens its draft (a new approval is needed),
 # so every write asks the user first (roi.projects.services.project_open_for_edit).
-IN_REVIEW = (ProjectStatus.SUBMITTED, ProjectStatus.APPROVED)
+IN_REVIEW = (ProjectStatus.SUBMITTED, ProjectStatus.APPROVED, ProjectStatus.TRACKING)
+# The states in which the project's plan is the approved one (tracking follows an approval).
+APPROVED_STATES = (ProjectStatus.APPROVED, ProjectStatus.TRACKING)
 
 
 def percent_field(verbose: str, default: str) -> models.DecimalField:
@@ -84,6 +88,19 @@ class RoiProject(models.Model):
     reopened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("brouillon rouvert par"),
+    )
+    # Tracking after go-live (method §6, roi.tracking): the go-live date and the last closed
+    # month A (months 1..A of the plan are closed, their actuals entered). Both are set when
+    # tracking starts (status "tracking", only after an approval); A stays None before.
+    go_live_date = models.DateField(_("date de mise en service"), null=True, blank=True)
+    as_of_month = models.PositiveSmallIntegerField(
+        _("dernier mois clos"), null=True, blank=True,
+        validators=[MaxValueValidator(limits.MAX_MONTH)],
+    )
+    tracking_started_at = models.DateTimeField(_("suivi démarré le"), null=True, blank=True)
+    tracking_started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("suivi démarré par"),
     )
     # Deleted projects stay restorable for a grace period, then `purge_deleted` removes them.
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -165,6 +182,10 @@ class LineItem(models.Model):
     )
     assumption = models.TextField(_("hypothèse"), blank=True, max_length=4000)
     position = models.PositiveIntegerField(default=0)
+    # False for a line added during tracking for a cost or gain nobody planned (method §6: an
+    # unplanned line has amount 0 and only its actuals). It is not part of the approved plan:
+    # adding one does not reopen the draft.
+    planned = models.BooleanField(_("prévue au plan"), default=True)
     # Optimistic locking of one line: an edit posted with an older version is refused.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -6,7 +6,7 @@ pages, the wizard and the documents share, so that the engine runs once per requ
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
@@ -18,7 +18,7 @@ from checklist.catalogue.reader import CatalogueInfo, catalogue_info
 from roi.access import memberships_for
 from roi.calculation import Case, CaseResult, compute, item_totals
 from roi.formats import active_language
-from roi.projects.cases import project_case, project_lines
+from roi.projects.cases import project_actuals, project_case, project_lines
 from roi.projects.models import (
     AnswerStatus,
     ChecklistAnswer,
@@ -53,6 +53,8 @@ class ProjectOverview:
     kpis: list[KpiEntry]
     case: Case
     lang: str
+    # Line id -> {month: amount}: the reported actuals of the closed months (tracking).
+    actuals: dict = field(default_factory=dict)
 
     @functools.cached_property
     def catalogue(self) -> CatalogueInfo:
@@ -98,12 +100,13 @@ def project_overview(project: RoiProject, *, lang: str | None = None) -> Project
     lines = project_lines(project)
     benefits = list(project.qualitative_benefits.all())
     kpis = list(kpis_with_measurements(project))
+    actuals = project_actuals(project)
     return ProjectOverview(
         project=project, catalogue_version=CatalogueVersion.of(project), lines=lines,
         answers={a.subitem_id: a for a in ChecklistAnswer.objects.filter(project=project)},
         benefits=benefits, kpis=kpis,
-        case=project_case(project, lines=lines, benefits=benefits, kpis=kpis),
-        lang=active_language() if lang is None else lang,
+        case=project_case(project, lines=lines, benefits=benefits, kpis=kpis, actuals=actuals),
+        lang=active_language() if lang is None else lang, actuals=actuals,
     )
 
 

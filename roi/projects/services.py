@@ -23,6 +23,7 @@ from roi.calculation import Case, compute, quantize_money
 from roi.errors import ServiceError
 from roi.projects.cases import project_case
 from roi.projects.models import (
+    APPROVED_STATES,
     IN_REVIEW,
     AnswerStatus,
     ChecklistAnswer,
@@ -65,7 +66,7 @@ class ReopenRequired(ServiceError):
 
     def __init__(self, status: str):
         self.status = status
-        if status == ProjectStatus.APPROVED:
+        if status in APPROVED_STATES:
             message = _("Ce projet est approuvé. Le modifier rouvre son brouillon : la version "
                         "approuvée reste figée telle quelle, et le projet devra être soumis puis "
                         "approuvé à nouveau.")

@@ -184,7 +184,9 @@ def changes_since(version: ProjectVersion, project: RoiProject, *, lines: list[L
     """Lines added, removed and changed since ``version``, the settings that changed, and
     the ROI before → after. ``case``: the project's current case when the caller has it."""
     before = {row["id"]: row for row in version.lines or []}
-    after = {line.pk: line_snapshot(line) for line in lines}
+    # An unplanned line added during tracking (roi.tracking) is no change of the plan.
+    after = {line.pk: line_snapshot(line) for line in lines
+             if line.planned or line.pk in before}
     added = [LineChange(None, after[i]) for i in after if i not in before]
     removed = [LineChange(before[i], None) for i in before if i not in after]
     changed = []

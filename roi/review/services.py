@@ -137,7 +137,9 @@ def project_approve(*, project: RoiProject, user, link: str, comment: str = "",
     overview = project_overview(project, lang=project.language)
     _check_complete(overview, confirmed=confirm_incomplete, approving=True)
     number = (project.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    project.status = ProjectStatus.APPROVED
+    # A project that was tracked before its plan was reopened goes back to tracking.
+    project.status = (ProjectStatus.APPROVED if project.go_live_date is None
+                      else ProjectStatus.TRACKING)
     project.updated_by = user
     project.save(update_fields=["status", "updated_by", "updated_at"])
     version = ProjectVersion.objects.create(

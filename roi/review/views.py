@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from roi.access import Action, ProjectAccess, require_project
 from roi.errors import ServiceError
 from roi.formats import Formatter, active_language, localized_input
-from roi.projects.models import LineItem, LineKind, ProjectStatus
+from roi.projects.models import APPROVED_STATES, LineItem, LineKind
 from roi.projects.selectors import project_overview
 from roi.projects.services import ReopenRequired, project_reopen
 from roi.review import services
@@ -64,7 +64,7 @@ def review(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         "changes": changes,
         "setting_rows": [row for row in listed if row.status == "setting"],
         "line_rows": [row for row in listed if row.status != "setting"],
-        "approved_current": (project.status == ProjectStatus.APPROVED and changes is not None
+        "approved_current": (project.status in APPROVED_STATES and changes is not None
                              and not changes.any),
     })
 

@@ -15,6 +15,7 @@ from roi.models import Invitation, Role
 from tests.checklist.matrix import MATRIX as CHECKLIST_MATRIX
 from tests.roi.documents.matrix import MATRIX as DOCUMENTS_MATRIX
 from tests.roi.kpis.matrix import MATRIX as KPIS_MATRIX
+from tests.roi.tracking.matrix import MATRIX as TRACKING_MATRIX
 
 # url name -> (kwarg kind, method, action needed, POST data); the kind may be a function
 # of the target project that returns the URL (for URLs that need a line, a step…).
@@ -69,6 +70,7 @@ def version_url(project) -> str:
 MATRIX.update(CHECKLIST_MATRIX)
 MATRIX.update(DOCUMENTS_MATRIX)
 MATRIX.update(KPIS_MATRIX)
+MATRIX.update(TRACKING_MATRIX)
 
 ROLES = [role.value for role in Role]
 

@@ -179,8 +179,8 @@ def test_the_chart_shows_baseline_target_and_each_measurement():
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_turns_each_actual_into_a_measurement():
     executor = MigrationExecutor(connection)
-    executor.migrate([("roi", "0004_unaccent")])
-    apps = executor.loader.project_state([("roi", "0004_unaccent")]).apps
+    executor.migrate([("roi", "0005_tracking")])
+    apps = executor.loader.project_state([("roi", "0005_tracking")]).apps
     Client = apps.get_model("roi", "Client")
     Project = apps.get_model("roi", "RoiProject")
     Kpi = apps.get_model("roi", "KpiEntry")

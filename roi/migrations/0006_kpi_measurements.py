@@ -36,7 +36,7 @@ def measurements_to_actuals(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('roi', '0004_unaccent'),
+        ('roi', '0005_tracking'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
