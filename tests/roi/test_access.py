@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from roi.access import ROLE_ACTIONS, Action
 from roi.models import Invitation, Role
 from tests.checklist.matrix import MATRIX as CHECKLIST_MATRIX
+from tests.roi.assumptions.matrix import MATRIX as ASSUMPTIONS_MATRIX
 from tests.roi.documents.matrix import MATRIX as DOCUMENTS_MATRIX
 from tests.roi.kpis.matrix import MATRIX as KPIS_MATRIX
 from tests.roi.tracking.matrix import MATRIX as TRACKING_MATRIX
@@ -70,6 +71,7 @@ def version_url(project) -> str:
 MATRIX.update(CHECKLIST_MATRIX)
 MATRIX.update(DOCUMENTS_MATRIX)
 MATRIX.update(KPIS_MATRIX)
+MATRIX.update(ASSUMPTIONS_MATRIX)
 MATRIX.update(TRACKING_MATRIX)
 
 ROLES = [role.value for role in Role]
