@@ -33,11 +33,13 @@ def _card(track: KpiTrack, fmt: Formatter, lang: str, form: MeasurementForm | No
     def label(value):
         return kpi_value(value, unit, fmt)
 
+    # A KPI with neither a baseline, a target nor a measurement has nothing to draw yet.
+    followed = baseline is not None or target is not None or bool(points)
     charts = [kpi_svg(name=track.definition.name, baseline=baseline, target=target,
                       measurements=points, label=label, lang=lang, compact=compact)
-              for compact in (False, True)]
+              for compact in (False, True)] if followed else []
     return {
-        "track": track, "code": track.definition.code, "charts": charts,
+        "track": track, "code": track.definition.code, "charts": charts, "followed": followed,
         "baseline": label(baseline), "target": label(target),
         "rows": [(m, label(m.value)) for m in reversed(track.measurements)],
         "progress": track.progress,
@@ -74,7 +76,9 @@ def kpi_page(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         for track in tracks
     ]
     return render(request, "roi/kpis.html", {
-        "access": access, "project": project, "client": access.client, "cards": cards,
+        "access": access, "project": project, "client": access.client,
+        "cards": [card for card in cards if card["followed"]],
+        "others": [card for card in cards if not card["followed"]],
         "form": bound,
     }, status=400 if bound is not None else 200)
 
