@@ -40,6 +40,7 @@ from checklist.catalogue.reader import (
     catalogue_info,
     file_version,
 )
+from roi.assumptions.selectors import register_records
 from roi.calculation import (
     EXTENDED_HORIZON_MONTHS,
     Case,
@@ -56,6 +57,7 @@ from roi.calculation.kpi import LTV_CAC_CODE, LTV_CAC_HEALTHY_MAX, LTV_CAC_HEALT
 from roi.documents.cache import cached, document_key
 from roi.documents.charts import cashflow_svg, posts_svg, tornado_svg
 from roi.documents.pdf import html_to_pdf, stylesheet
+from roi.documents.register import register_key, register_section
 from roi.documents.tracking_report import tracking_section
 from roi.formats import Formatter, irr_capped
 from roi.projects.models import APPROVED_STATES, ProjectStatus, RoiProject
@@ -134,7 +136,7 @@ def short_help(text: str, limit: int = 150) -> str:
     return sentence
 
 
-def _kpi_value(value: Decimal | None, unit: str, fmt: Formatter) -> str:
+def kpi_value(value: Decimal | None, unit: str, fmt: Formatter) -> str:
     if value is None:
         return "—"
     if unit == "eur":
@@ -171,10 +173,10 @@ def _kpi_rows(result: CaseResult, catalogue: CatalogueInfo, fmt: Formatter) -> l
         rows.append({
             "code": progress.code,
             "name": definition.name if definition else progress.code,
-            "baseline": _kpi_value(progress.baseline, unit, fmt),
-            "target": _kpi_value(progress.target, unit, fmt),
+            "baseline": kpi_value(progress.baseline, unit, fmt),
+            "target": kpi_value(progress.target, unit, fmt),
             "change": change,
-            "actual": _kpi_value(progress.actual, unit, fmt),
+            "actual": kpi_value(progress.actual, unit, fmt),
             "has_actual": progress.actual is not None,
             "assessment": progress.assessment or "",
             "assessment_text": _assessment_text(progress.assessment),
@@ -190,7 +192,7 @@ def _kpi_rows(result: CaseResult, catalogue: CatalogueInfo, fmt: Formatter) -> l
             rows.append({
                 "code": LTV_CAC_CODE,
                 "name": definition.name if definition else "LTV/CAC",
-                "baseline": _kpi_value(ltv_cac_ratio(by_code["ltv"].baseline,
+                "baseline": kpi_value(ltv_cac_ratio(by_code["ltv"].baseline,
                                                      by_code["cac"].baseline), "ratio", fmt),
                 "target": fmt.number(ratio, 2), "change": "", "actual": "—",
                 "has_actual": False, "assessment": assessment or "",
@@ -510,6 +512,7 @@ class _Inputs:
     approval: Approval | None
     changes: Changes | None  # since the last approved version, when the dossier differs
     version: ProjectVersion | None = None  # the approved version this dossier is, exactly
+    register: dict | None = None  # the assumption register's entries, by line id
 
 
 def _inputs(project: RoiProject) -> _Inputs:
@@ -527,7 +530,7 @@ def _inputs(project: RoiProject) -> _Inputs:
         # under the approval of the plan it follows; an approved one is the frozen version.
         if current and project.status == ProjectStatus.APPROVED:
             exact = latest
-    return _Inputs(overview, approval, changes, exact)
+    return _Inputs(overview, approval, changes, exact, register_records(project))
 
 
 def _key(kind: str, inputs: _Inputs) -> str:
@@ -541,6 +544,7 @@ def _key(kind: str, inputs: _Inputs) -> str:
         sorted((a.subitem_id, a.status, a.reason) for a in overview.answers.values()),
         version.version if version else file_version(),
         inputs.approval.key() if inputs.approval else None,
+        register_key(inputs.register or {}),
         # The edition date is printed on the cover: a dossier downloaded tomorrow says so.
         timezone.localdate(),
     ])
@@ -564,6 +568,8 @@ def _context(inputs: _Inputs) -> dict:
         context["change_rows"] = change_rows(inputs.changes, fmt)
     # After go-live, once a month is closed: plan against actual and the reforecast.
     context["tracking"] = tracking_section(overview, overview.result, fmt)
+    context["register"] = register_section(overview, fmt, today=timezone.localdate(),
+                                           records=inputs.register or {})
     return context
 
 
