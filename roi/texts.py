@@ -68,6 +68,51 @@ def warning_text(warning: CaseWarning) -> str:
     return warning.code
 
 
+# --- options and licence prices (method §7, seed 002) ----------------------------------------
+
+LICENCE_MODEL_NAMES = {
+    "saas": gettext_lazy("SaaS : abonnement par utilisateur"),
+    "on_premise": gettext_lazy("On-premise : licence perpétuelle + maintenance annuelle"),
+    "mixed": gettext_lazy("Hybride : licence perpétuelle + abonnements par utilisateur"),
+}
+PRICE_TIER_NAMES = {
+    "free": gettext_lazy("gratuit"),
+    "economy": gettext_lazy("économique"),
+    "mid_range": gettext_lazy("milieu de gamme"),
+    "high_end": gettext_lazy("haut de gamme"),
+}
+
+
+def licence_model_text(code: str | None) -> str:
+    """How an option pays for its CRM (roi.calculation.pricing.licence_model), in words."""
+    if code is None:
+        return _("Aucune ligne de logiciel chiffrée : modèle de licence non identifié")
+    return str(LICENCE_MODEL_NAMES.get(code, code))
+
+
+def verdict_text(*, npv_name: str, npv: str, roi_name: str | None, roi: str,
+                 roi_option_costs_less: bool) -> str:
+    """The one sentence that names the winner by NPV and by ROI, and why they may differ."""
+    if roi_name is None:
+        return _("« %(npv_name)s » a la valeur actuelle nette la plus élevée (%(npv)s) ; aucune "
+                 "option n’a de coût, le ROI n’est défini pour aucune.") % {
+            "npv_name": npv_name, "npv": npv}
+    if roi_name == npv_name:
+        return _("« %(name)s » l’emporte sur les deux critères : la valeur actuelle nette la "
+                 "plus élevée (%(npv)s) et le meilleur ROI (%(roi)s).") % {
+            "name": npv_name, "npv": npv, "roi": roi}
+    if roi_option_costs_less:
+        return _("« %(npv_name)s » crée le plus de valeur (VAN de %(npv)s) et « %(roi_name)s » a "
+                 "le meilleur ROI (%(roi)s) : c’est l’option la moins chère, et un ROI élevé sur "
+                 "une petite base rapporte moins en valeur absolue ; la VAN classe les options "
+                 "par valeur créée, le ROI par rendement de chaque euro investi.") % {
+            "npv_name": npv_name, "npv": npv, "roi_name": roi_name, "roi": roi}
+    return _("« %(npv_name)s » crée le plus de valeur (VAN de %(npv)s) et « %(roi_name)s » a le "
+             "meilleur ROI (%(roi)s) : la VAN classe les options par valeur créée, actualisée, "
+             "le ROI par rendement de chaque euro investi, sans tenir compte du moment des "
+             "flux.") % {"npv_name": npv_name, "npv": npv, "roi_name": roi_name, "roi": roi}
+
+
 # --- the interchange format's rules (roi-case/1), for the web import ------------------------
 # The format states its rules in short English sentences (the command line prints them as they
 # are); the web import words them in the user's language, the path kept as it is

@@ -15,6 +15,8 @@ from checklist.catalogue.reader import CatalogueInfo
 
 COUNTED, NOT_APPLICABLE, TODO = "counted", "not_applicable", "todo"
 STATUSES = (COUNTED, NOT_APPLICABLE, TODO)
+# More than this share of sub-items still to do (numerator, denominator): less reliable.
+LESS_RELIABLE_TODO_SHARE = (1, 3)
 
 __all__ = ["COUNTED", "NOT_APPLICABLE", "STATUSES", "TODO", "Completeness", "PostCompleteness",
            "SubItemStatus", "completeness", "percent_addressed", "subitem_status"]
@@ -110,6 +112,14 @@ class Completeness:
     @property
     def todo_items(self) -> list[tuple[PostCompleteness, SubItemStatus]]:
         return self.items_with(TODO)
+
+    @property
+    def less_reliable(self) -> bool:
+        """Many sub-items still to do (more than a third of the checklist): figures built on
+        a checklist that far from addressed are flagged as less reliable (e.g. an option
+        compared with others)."""
+        return self.total > 0 and self.todo * LESS_RELIABLE_TODO_SHARE[1] > (
+            self.total * LESS_RELIABLE_TODO_SHARE[0])
 
     def as_dict(self) -> dict:
         """JSON-ready, as a frozen version records it."""
