@@ -5,6 +5,7 @@ Each domain keeps its models in its own package (``roi.tenancy``, ``roi.projects
 imports a model from its domain, not from here.
 """
 
+from roi.options.models import Decision, DecisionOption
 from roi.projects.models import (
     AnswerStatus,
     ChecklistAnswer,
@@ -19,7 +20,8 @@ from roi.review.models import Comment, CommentKind, ProjectVersion
 from roi.tenancy.models import Client, Invitation, Membership, Role
 
 __all__ = [
-    "AnswerStatus", "ChecklistAnswer", "Client", "Comment", "CommentKind", "Invitation",
+    "AnswerStatus", "ChecklistAnswer", "Client", "Comment", "CommentKind", "Decision",
+    "DecisionOption", "Invitation",
     "KpiEntry", "LineItem", "LineKind", "Membership", "ProjectStatus", "ProjectVersion",
     "QualitativeBenefit", "Role", "RoiProject",
 ]

@@ -1,9 +1,10 @@
 """The "roi" URL namespace: each domain keeps its own routes."""
 
+from roi.options.urls import urlpatterns as option_urls
 from roi.projects.urls import urlpatterns as project_urls
 from roi.review.urls import urlpatterns as review_urls
 from roi.tenancy.urls import urlpatterns as tenancy_urls
 
 app_name = "roi"
 
-urlpatterns = [*project_urls, *tenancy_urls, *review_urls]
+urlpatterns = [*project_urls, *tenancy_urls, *review_urls, *option_urls]

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
-from checklist.catalogue.completeness import Completeness
+from checklist.catalogue.completeness import Completeness, less_reliable
 from checklist.catalogue.reader import CatalogueInfo, catalogue_from_file
 from roi.calculation.comparison import Comparison, comparison_document
 from roi.documents.charts import options_cashflow_svg
@@ -58,10 +58,20 @@ HEADLINE_KEYS = ("total_costs", "total_gains", "net_gain", "roi_percent", "npv",
 @dataclass(frozen=True)
 class OptionInfo:
     """What the comparison shows of an option besides its figures: the name a reader knows
-    it by, and its checklist's completeness when there is a project behind it."""
+    it by, and how many of its checklist's sub-items are still to do, out of how many, when
+    there is a project behind it."""
 
     name: str
-    completeness: Completeness | None = None
+    todo: int | None = None
+    total: int | None = None
+
+    @classmethod
+    def of(cls, name: str, state: Completeness) -> OptionInfo:
+        return cls(name, state.todo, state.total)
+
+    @property
+    def less_reliable(self) -> bool:
+        return self.todo is not None and less_reliable(self.todo, self.total or 0)
 
 
 def _d(value: str | None) -> Decimal | None:
@@ -119,7 +129,6 @@ def comparison_context(document: dict, *, options: Sequence[OptionInfo], lang: s
     for index, (option, info) in enumerate(zip(documents, options, strict=True)):
         views = [option, *(option["horizons"][str(months)] for months in SHOWN_HORIZONS)]
         versus = document["versus_first"][index]
-        completeness = info.completeness
         option_rows.append({
             "index": index,
             "number": index + 1,
@@ -139,8 +148,9 @@ def comparison_context(document: dict, *, options: Sequence[OptionInfo], lang: s
                 "net_gain_difference": fmt.money(Decimal(versus["net_gain_difference"])),
                 "incremental_payback": fmt.months(_d(versus["incremental_payback_months"])),
             },
-            "completeness": completeness,
-            "less_reliable": completeness is not None and completeness.less_reliable,
+            "todo": info.todo,
+            "total": info.total,
+            "less_reliable": info.less_reliable,
         })
     post_rows = []
     for position, category in enumerate(code for code in

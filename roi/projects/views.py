@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from roi.access import Action, ClientAccess, ProjectAccess, require_client, require_project
 from roi.calculation import CaseFormatError, parse_case_json
+from roi.options.selectors import client_decisions
 from roi.projects import selectors, services
 from roi.projects.forms import DuplicateForm, ImportForm, ProjectForm
 from roi.projects.models import ProjectStatus
@@ -49,6 +50,7 @@ def client_detail(request: HttpRequest, access: ClientAccess) -> HttpResponse:
         "access": access, "client": access.client, "show_archived": show_archived,
         "projects": selectors.client_projects(access.client, archived=show_archived),
         "members": tenancy_selectors.client_members(access.client),
+        "decisions": client_decisions(access.client),
         "invitations": tenancy_selectors.client_pending_invitations(access.client)
         if access.can_manage else [],
         "deleted": selectors.client_deleted_projects(access.client) if access.can_edit else [],

@@ -14,6 +14,7 @@ from roi.access import ROLE_ACTIONS, Action
 from roi.models import Invitation, Role
 from tests.checklist.matrix import MATRIX as CHECKLIST_MATRIX
 from tests.roi.documents.matrix import MATRIX as DOCUMENTS_MATRIX
+from tests.roi.options.matrix import MATRIX as OPTIONS_MATRIX
 
 # url name -> (kwarg kind, method, action needed, POST data); the kind may be a function
 # of the target project that returns the URL (for URLs that need a line, a step…).
@@ -67,6 +68,7 @@ def version_url(project) -> str:
 # The wizard, downloads and other project pages keep their rows next to their tests.
 MATRIX.update(CHECKLIST_MATRIX)
 MATRIX.update(DOCUMENTS_MATRIX)
+MATRIX.update(OPTIONS_MATRIX)
 
 ROLES = [role.value for role in Role]
 
