@@ -152,23 +152,15 @@ def comparison_context(document: dict, *, options: Sequence[OptionInfo], lang: s
             "total": info.total,
             "less_reliable": info.less_reliable,
         })
-    post_rows = []
-    for position, category in enumerate(code for code in
-                                        (p["category"] for p in
-                                         (document["versus_first"][1] or {}).get(
-                                             "cost_difference_by_post", []))):
-        reference = document["versus_first"][1]["cost_difference_by_post"][position]
-        post_rows.append({
-            "title": titles.get(category, category),
-            "reference": fmt.money(Decimal(reference["reference"])),
-            "options": [
-                {"amount": fmt.money(Decimal(versus["cost_difference_by_post"][position]["option"])),
-                 "difference": fmt.money(Decimal(
-                     versus["cost_difference_by_post"][position]["difference"])),
-                 "more": Decimal(versus["cost_difference_by_post"][position]["difference"]) > 0}
-                for versus in document["versus_first"][1:]
-            ],
-        })
+    # Every option k >= 1 lists the cost posts in the same order, with the reference's cost.
+    alternatives = [versus["cost_difference_by_post"] for versus in document["versus_first"][1:]]
+    post_rows = [{
+        "title": titles.get(posts[0]["category"], posts[0]["category"]),
+        "reference": fmt.money(Decimal(posts[0]["reference"])),
+        "options": [{"amount": fmt.money(Decimal(post["option"])),
+                     "difference": fmt.money(Decimal(post["difference"])),
+                     "more": Decimal(post["difference"]) > 0} for post in posts],
+    } for posts in zip(*alternatives, strict=True)]
     best_npv, best_roi = document["best_by_npv"], document["best_by_roi"]
     verdict = verdict_text(
         npv_name=names[best_npv], npv=fmt.money(Decimal(documents[best_npv]["npv"])),

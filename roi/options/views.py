@@ -43,6 +43,11 @@ def decision_create(request: HttpRequest, access: ClientAccess) -> HttpResponse:
     return render(request, "roi/decision_form.html", {"form": form, "client": access.client})
 
 
+def _infos(state) -> list[OptionInfo]:
+    return [OptionInfo.of(option.project.name, overview.completeness)
+            for option, overview in zip(state.options, state.overviews, strict=True)]
+
+
 def _page(request: HttpRequest, access: DecisionAccess, *, confirm: dict | None = None,
           status: int = 200) -> HttpResponse:
     decision = access.decision
@@ -51,9 +56,7 @@ def _page(request: HttpRequest, access: DecisionAccess, *, confirm: dict | None 
     context = {"access": access, "client": access.client, "decision": decision, "state": state,
                "confirm": confirm}
     if state.document is not None:
-        infos = [OptionInfo.of(option.project.name, overview.completeness)
-                 for option, overview in zip(state.options, state.overviews, strict=True)]
-        context.update(comparison_context(state.document, options=infos, lang=lang,
+        context.update(comparison_context(state.document, options=_infos(state), lang=lang,
                                           catalogue=state.overviews[0].catalogue))
         for row, option in zip(context["options"], state.options, strict=True):
             row["option"] = option
@@ -79,9 +82,8 @@ def decision_pdf(request: HttpRequest, access: DecisionAccess) -> HttpResponse:
     state = decision_comparison(access.decision, lang=active_language())
     if state.comparison is None:
         raise Http404
-    infos = [OptionInfo.of(option.project.name, overview.completeness)
-             for option, overview in zip(state.options, state.overviews, strict=True)]
-    content = render_comparison_pdf(state.comparison, options=infos, document=state.document,
+    content = render_comparison_pdf(state.comparison, options=_infos(state),
+                                    document=state.document,
                                     title=access.decision.name, client_name=access.client.name,
                                     lang=active_language())
     return download(content, content_type=PDF,
