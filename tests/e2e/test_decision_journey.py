@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from checklist.catalogue.models import SubItem
 from roi.models import Decision, ProjectVersion, RoiProject
 from roi.projects.services import project_refresh_figures
 from tests.conftest import PASSWORD, add_line
@@ -97,3 +98,20 @@ def test_three_options_built_from_the_ui_and_the_cfo_chooses_one(browser, live_s
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
     assert "Options étudiées" in text
     assert "CRM SaaS haut de gamme" in text
+
+
+@pytest.mark.parametrize("width", [1280, PHONE])
+def test_the_software_step_shows_price_tiers_and_model(browser, live_server, e2e_world, width):
+    project = e2e_world.project
+    add_line(project, "cost", "software", "1500", "monthly", quantity=Decimal(25),
+             label="Abonnement", subitem=SubItem.objects.get(
+                 post__catalogue=project.catalogue, code="software.user_pricing"))
+    page = new_page(browser, live_server, width)
+    login(page, "sales_director@test.example", PASSWORD)
+    page.goto(page.base_url + f"/projects/{project.pk}/wizard/costs-software/")
+    box = page.get_by_test_id("software-pricing")
+    expect(box).to_contain_text("milieu de gamme : 30\u00a0€ à 100\u00a0€")
+    expect(box).to_contain_text("hors de la fourchette habituelle")
+    expect(page.get_by_test_id("licence-model")).to_have_text("SaaS : abonnement par utilisateur")
+    assert not problems(page, width)
+    shot(page, f"software-step-{width}")
