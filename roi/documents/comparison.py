@@ -31,6 +31,7 @@ from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 from checklist.catalogue.completeness import Completeness, less_reliable
 from checklist.catalogue.reader import CatalogueInfo, catalogue_from_file
 from roi.calculation.comparison import Comparison, comparison_document
+from roi.documents.cache import cached, document_key
 from roi.documents.charts import options_cashflow_svg
 from roi.documents.pdf import html_to_pdf, stylesheet
 from roi.documents.workbook import (
@@ -47,8 +48,8 @@ from roi.documents.workbook import (
 from roi.formats import Formatter, excel_money_format, excel_number_format, excel_percent_format
 from roi.texts import PRICE_TIER_NAMES, licence_model_text, verdict_text
 
-__all__ = ["OptionInfo", "build_comparison_workbook", "comparison_context",
-           "render_comparison_pdf"]
+__all__ = ["OptionInfo", "build_comparison_workbook", "cached_comparison_pdf",
+           "comparison_context", "render_comparison_pdf"]
 
 SHOWN_HORIZONS = (12, 24, 36)
 HEADLINE_KEYS = ("total_costs", "total_gains", "net_gain", "roi_percent", "npv",
@@ -206,6 +207,18 @@ def render_comparison_pdf(comparison: Comparison, *, options: Sequence[OptionInf
             "stylesheet": mark_safe(stylesheet()),  # our own static file, no user text
         })
         return html_to_pdf(render_to_string("pdf/comparison.html", context))
+
+
+def cached_comparison_pdf(comparison: Comparison, *, options: Sequence[OptionInfo],
+                          document: dict, title: str, client_name: str, lang: str) -> bytes:
+    """:func:`render_comparison_pdf`, from the document cache when nothing it shows has
+    changed (the figures, the names, the checklists' state, the language, today's date)."""
+    key = document_key("comparison", [
+        document, [(o.name, o.todo, o.total) for o in options], title, client_name, lang,
+        timezone.localdate()])
+    return cached(key, lambda: render_comparison_pdf(
+        comparison, options=options, document=document, title=title,
+        client_name=client_name, lang=lang))
 
 
 # --- the workbook ------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from roi.access import Action, ClientAccess, DecisionAccess, require_client, require_decision
-from roi.documents.comparison import OptionInfo, comparison_context, render_comparison_pdf
+from roi.documents.comparison import OptionInfo, cached_comparison_pdf, comparison_context
 from roi.documents.downloads import PDF, download
 from roi.errors import ServiceError
 from roi.formats import active_language
@@ -82,7 +82,7 @@ def decision_pdf(request: HttpRequest, access: DecisionAccess) -> HttpResponse:
     state = decision_comparison(access.decision, lang=active_language())
     if state.comparison is None:
         raise Http404
-    content = render_comparison_pdf(state.comparison, options=_infos(state),
+    content = cached_comparison_pdf(state.comparison, options=_infos(state),
                                     document=state.document,
                                     title=access.decision.name, client_name=access.client.name,
                                     lang=active_language())

@@ -141,7 +141,7 @@ def project_approve(*, project: RoiProject, user, link: str, comment: str = "",
         ProjectStatus.DRAFT, ProjectStatus.CHANGES_REQUESTED, ProjectStatus.SUBMITTED)
     if project.status not in allowed:
         raise TransitionError(_("Seul un projet soumis peut être approuvé.") if choice is None
-                              else _("Cette option est déjà approuvée."))
+                              else _("Cette option est déjà approuvée : rouvrez-la pour la choisir."))
     overview = project_overview(project, lang=project.language)
     _check_complete(overview, confirmed=confirm_incomplete, approving=True)
     number = (project.versions.aggregate(n=Max("number"))["n"] or 0) + 1

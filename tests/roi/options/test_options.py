@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from roi.calculation import compare
@@ -197,3 +198,25 @@ def test_the_comparison_pdf_downloads_for_a_member(client, world, decision):
     assert response["Cache-Control"] == "private, no-store"
     text = pdf_text(response.content)
     assert "Choix du CRM" in text and "45 000,00 €" in text
+
+
+def test_an_option_already_approved_cannot_be_chosen_again(world, decision, apogea):
+    apogea.status = ProjectStatus.APPROVED
+    apogea.save()
+    with pytest.raises(ServiceError, match="déjà approuvée : rouvrez-la"):
+        services.decision_approve(decision=decision, option=decision.options.get(project=apogea),
+                                  user=world.users["cfo"], link="", confirm_incomplete=True)
+    decision.refresh_from_db()
+    assert decision.chosen is None and not ProjectVersion.objects.exists()
+
+
+def test_the_comparison_pdf_is_served_from_the_cache_until_a_figure_changes(
+        client, world, decision, apogea):
+    call_command("createcachetable", verbosity=0)
+    client.force_login(world.users["viewer"])
+    url = reverse("roi:decision_pdf", args=[world.client.pk, decision.pk])
+    first = client.get(url).content
+    assert client.get(url).content == first
+    add_line(apogea, "cost", "contingency", "1234", "once")
+    text = pdf_text(client.get(url).content)
+    assert normalise(money("46234")) in text
