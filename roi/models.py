@@ -6,6 +6,7 @@ imports a model from its domain, not from here.
 """
 
 from roi.assumptions.models import AssumptionRecord
+from roi.options.models import Decision, DecisionOption
 from roi.projects.models import (
     AnswerStatus,
     ChecklistAnswer,
@@ -29,7 +30,8 @@ from roi.tracking.models import (
 
 __all__ = [
     "AnswerStatus", "AssumptionRecord", "ChecklistAnswer", "Client", "Comment", "CommentKind",
-    "Invitation", "KpiEntry", "KpiMeasurement", "LineActual", "LineItem", "LineKind",
-    "Membership", "ProjectStatus", "ProjectVersion", "QualitativeBenefit", "ReviewAction",
-    "ReviewDecision", "ReviewReminder", "Role", "RoiProject", "TrackingReview",
+    "Decision", "DecisionOption", "Invitation", "KpiEntry", "KpiMeasurement", "LineActual",
+    "LineItem", "LineKind", "Membership", "ProjectStatus", "ProjectVersion",
+    "QualitativeBenefit", "ReviewAction", "ReviewDecision", "ReviewReminder", "Role",
+    "RoiProject", "TrackingReview",
 ]

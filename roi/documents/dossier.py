@@ -56,6 +56,7 @@ from roi.calculation import (
 from roi.calculation.kpi import LTV_CAC_CODE, LTV_CAC_HEALTHY_MAX, LTV_CAC_HEALTHY_MIN
 from roi.documents.cache import cached, document_key
 from roi.documents.charts import cashflow_svg, posts_svg, tornado_svg
+from roi.documents.comparison import OptionInfo, comparison_context
 from roi.documents.pdf import html_to_pdf, stylesheet
 from roi.documents.register import register_key, register_section
 from roi.documents.tracking_report import tracking_section
@@ -639,7 +640,26 @@ def render_version_dossier(version: ProjectVersion) -> bytes:
                 crm_solution=frozen.crm_solution, users_count=frozen.users_count,
                 start_date=frozen.start_date, lang=lang, approval=approval),
         )
+        context["options_studied"] = options_studied(version.choice, lang=lang,
+                                                     catalogue=catalogue)
         return html_to_pdf(_html(context))
+
+
+def options_studied(choice: dict, *, lang: str, catalogue: CatalogueInfo) -> dict | None:
+    """The "Options étudiées" section of a version approved as a decision's chosen option:
+    the comparison frozen at approval (``ProjectVersion.choice``), formatted; None without."""
+    if not choice or not choice.get("comparison"):
+        return None
+    infos = [OptionInfo(option["name"], option.get("todo"), option.get("total"))
+             for option in choice["options"]]
+    context = comparison_context(choice["comparison"], options=infos, lang=lang,
+                                 catalogue=catalogue)
+    return {
+        "decision_name": choice["decision_name"],
+        "chosen_name": infos[choice["chosen"]].name,
+        "count": len(infos),
+        "html": mark_safe(render_to_string("pdf/_comparison.html", context)),
+    }
 
 
 def render_case_dossier(case: Case, *, client_name: str = "", lang: str = "fr") -> bytes:

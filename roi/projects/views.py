@@ -18,6 +18,7 @@ from checklist.catalogue.reader import catalogue_info
 from roi.access import Action, ClientAccess, ProjectAccess, require_client, require_project
 from roi.calculation import CaseFormatError, parse_case_json
 from roi.learning.selectors import learned_panels, workspace_rates
+from roi.options.selectors import client_decisions
 from roi.projects import selectors, services
 from roi.projects.forms import DuplicateForm, ImportForm, ProjectForm
 from roi.projects.models import ProjectStatus
@@ -52,6 +53,7 @@ def client_detail(request: HttpRequest, access: ClientAccess) -> HttpResponse:
         "access": access, "client": access.client, "show_archived": show_archived,
         "projects": selectors.client_projects(access.client, archived=show_archived),
         "members": tenancy_selectors.client_members(access.client),
+        "decisions": client_decisions(access.client),
         "invitations": tenancy_selectors.client_pending_invitations(access.client)
         if access.can_manage else [],
         "deleted": selectors.client_deleted_projects(access.client) if access.can_edit else [],

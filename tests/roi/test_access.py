@@ -16,6 +16,7 @@ from tests.checklist.matrix import MATRIX as CHECKLIST_MATRIX
 from tests.roi.assumptions.matrix import MATRIX as ASSUMPTIONS_MATRIX
 from tests.roi.documents.matrix import MATRIX as DOCUMENTS_MATRIX
 from tests.roi.kpis.matrix import MATRIX as KPIS_MATRIX
+from tests.roi.options.matrix import MATRIX as OPTIONS_MATRIX
 from tests.roi.tracking.matrix import MATRIX as TRACKING_MATRIX
 
 # url name -> (kwarg kind, method, action needed, POST data); the kind may be a function
@@ -73,6 +74,7 @@ MATRIX.update(DOCUMENTS_MATRIX)
 MATRIX.update(KPIS_MATRIX)
 MATRIX.update(ASSUMPTIONS_MATRIX)
 MATRIX.update(TRACKING_MATRIX)
+MATRIX.update(OPTIONS_MATRIX)
 
 ROLES = [role.value for role in Role]
 
