@@ -39,6 +39,7 @@ from roi.projects.models import (
 from roi.projects.signals import inputs_changed
 from roi.tenancy.models import Client
 from roi.text_input import clean_multiline, clean_single_line
+from roi.tracking.models import LineActual
 
 DELETION_GRACE_DAYS = 30
 
@@ -461,6 +462,7 @@ def case_import(*, case: Case, client: Client, user=None, name: str | None = Non
         or _("Projet importé"),
         currency=case.currency,
         horizon_months=case.horizon_months, discount_rate=case.discount_rate,
+        as_of_month=case.as_of_month,
         catalogue=catalogue, created_by=user, updated_by=user, **fields,
     )
     project.full_clean()
@@ -485,6 +487,15 @@ def case_import(*, case: Case, client: Client, user=None, name: str | None = Non
             row.full_clean(exclude=["project"])
             rows.append(row)
     bulk_create_with_history(rows, LineItem, default_user=user)
+    # After go-live (method §6): the last closed month and each line's actuals.
+    actuals = []
+    items = [*case.costs, *case.gains]
+    for row, item in zip(rows, items, strict=True):
+        for month, amount in item.actuals:
+            actual = LineActual(line=row, month=month, amount=amount, updated_by=user)
+            actual.full_clean(exclude=["line"])
+            actuals.append(actual)
+    LineActual.objects.bulk_create(actuals)
     QualitativeBenefit.objects.bulk_create(
         QualitativeBenefit(project=project, text=clean_single_line(text)[:500], position=i)
         for i, text in enumerate(case.qualitative_benefits)

@@ -67,3 +67,31 @@ def test_roi_compute_refuses_an_actual_after_as_of_month(tmp_path):
         roi_compute(tmp_path, bad)
 
     assert str(raised.value).endswith("costs[1].actuals.5: month after as_of_month 2")
+
+
+@pytest.mark.django_db
+def test_roi_import_then_roi_export_round_trips_the_tracking(tmp_path, world):
+    """A followed case stored as a project and exported again: as_of_month and every actual
+    come back as they were, and the project's case gives the same tracking object."""
+    from roi.models import RoiProject
+
+    document = json.loads(json.dumps(APOGEA_AT_MONTH_6))
+    document["gains"][0]["actuals"] = {"2": "1200.5", "3": "0"}
+    for index, line in enumerate([*document["costs"], *document["gains"]]):
+        line["label"] = f"Ligne {index + 1}"  # an unnamed line is imported as "—"
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps(document), encoding="utf-8")
+    call_command("roi_import", str(source), "--client", str(world.client.pk), stdout=StringIO())
+    project = RoiProject.objects.latest("pk")
+    out = tmp_path / "out.json"
+    call_command("roi_export", str(project.pk), "--output", str(out), stdout=StringIO())
+    exported = json.loads(out.read_text(encoding="utf-8"))
+    assert exported["as_of_month"] == 6
+    assert exported["costs"][1]["actuals"] == {"1": "21500"}
+    assert exported["gains"][0]["actuals"] == {"2": "1200.5", "3": "0"}
+    after, before = (roi_compute(tmp_path, d)["tracking"] for d in (exported, document))
+    # The project lists its lines in the checklist's post order (retention before marketing).
+    lines_after, lines_before = (sorted(({k: v for k, v in line.items() if k != "index"}
+                                         for line in t.pop("lines")), key=lambda x: x["label"])
+                                 for t in (after, before))
+    assert after == before and lines_after == lines_before

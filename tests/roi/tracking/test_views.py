@@ -182,3 +182,13 @@ def test_dossier_has_a_tracking_section_once_a_month_is_closed(client, world, tr
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
     assert "Suivi après la mise en service" not in text
     assert datetime.date.today()  # the dossier is today's edition, not the frozen v1
+
+
+def test_a_tracked_projects_plan_asks_before_reopening(client, world, tracked):
+    client.force_login(world.users["consultant"])
+    page = client.get(f"/projects/{tracked.pk}/wizard/context/").content.decode()
+    assert "En suivi après la mise en service" in page and "rouvre le brouillon" in page
+    review = client.get(reverse("roi:project_review", args=[tracked.pk])).content.decode()
+    assert "Rouvrir le brouillon" in review and "Approuvé v1" in review
+    detail = client.get(reverse("roi:project_detail", args=[tracked.pk])).content.decode()
+    assert 'data-testid="tracking-link"' in detail
