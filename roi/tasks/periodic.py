@@ -3,6 +3,8 @@ occurrence; the others see it is taken), in UTC.
 
 - ``roi.purge_deleted`` daily at 03:00: the projects deleted more than the grace period ago
   removed for good (the same service as ``./manage.py purge_deleted``).
+- ``roi.review_reminders`` daily at 06:00: the tracking reviews that are due (3, 6, 12 months
+  after go-live, then yearly) e-mailed to the editors and the CFO, once per review.
 - ``roi.daily_hooks`` daily at 07:00: every function registered with :func:`every_day`, each
   on its own (one that fails is logged and does not stop the others; none is retried, so that
   a reminder is never sent twice).
@@ -18,10 +20,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.utils import timezone
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
 from roi.projects.services import projects_purge
+from roi.tracking.services import send_review_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +49,15 @@ def every_day(function: Callable[[], object]) -> Callable[[], object]:
 def purge_deleted(timestamp: int) -> int:
     count = projects_purge()
     logger.info("purge_deleted: %s object(s) removed", count)
+    return count
+
+
+@app.periodic(cron="0 6 * * *", periodic_id="review_reminders")
+@app.task(name="roi.review_reminders", queueing_lock="roi.review_reminders")
+def review_reminders(timestamp: int) -> int:
+    """Not retried: a reminder is recorded as sent in the same transaction as its email job."""
+    count = send_review_reminders(today=timezone.localdate())
+    logger.info("review_reminders: %s project(s) reminded", count)
     return count
 
 

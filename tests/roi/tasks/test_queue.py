@@ -109,6 +109,7 @@ def test_periodic_tasks_are_scheduled():
 
     periodic_tasks = {p.task.name: p.cron for p in app.periodic_registry.periodic_tasks.values()}
     assert periodic_tasks["roi.purge_deleted"] == "0 3 * * *"
+    assert periodic_tasks["roi.review_reminders"] == "0 6 * * *"
     assert periodic_tasks["roi.daily_hooks"] == "0 7 * * *"
     assert periodic_tasks["roi.retry_stalled_jobs"] == "* * * * *"
 
