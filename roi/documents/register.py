@@ -38,7 +38,9 @@ def register_section(overview: ProjectOverview, fmt: Formatter, *, today: dateti
             "text": line.assumption,
             "source": record.source if record else "",
             "owner": (owner.get_full_name() or owner.email) if owner else "—",
-            "confidence": fmt.percent(row.confidence * 100, 0),
+            # A cost has no confidence (the engine applies none to it).
+            "confidence": (fmt.percent(row.confidence * 100, 0) if line.kind == LineKind.GAIN
+                           else "—"),
             "amount": fmt.money(row.amount, 0),
             "exposure": fmt.money(row.exposure, 0),
             "validated": date_format(validated, "SHORT_DATE_FORMAT") if validated else "—",
