@@ -176,6 +176,9 @@ def comparison_problem_text(problem, names: list[str]) -> str:
 _NUMBER = r"-?\d+(?:\.\d+)?"
 _CASE_RULES: list[tuple[re.Pattern, object]] = [(re.compile(pattern), text) for pattern, text in [
     (r"required", gettext_lazy("obligatoire")),
+    (r"must have at most (?P<maximum>\d+) lines \(costs and gains together\), not (?P<count>\d+)",
+     gettext_lazy("un projet compte au plus %(maximum)s lignes (coûts et gains ensemble) ; "
+                  "ce fichier en a %(count)s")),
     (r"unknown key", gettext_lazy("clé inconnue")),
     (r"only allowed on gains", gettext_lazy("réservé aux gains")),
     (r"must be an object", gettext_lazy("doit être un objet")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -22,7 +23,7 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def run_jobs_in_this_transaction() -> int:
+def run_jobs_in_this_transaction(*, documents: bool = False) -> int:
     """Run, in this test's own transaction, the jobs queued in it for the emails and the
     frozen version PDFs (then delete them), and return how many ran.
 
@@ -30,7 +31,8 @@ def run_jobs_in_this_transaction() -> int:
     arguments through JSON); only the execution differs from a worker's: a test that runs
     inside a transaction that never commits cannot be seen by a worker's own connection.
     The tests of the queue itself (tests/roi/tasks/) run real workers on committed data.
-    The dossier's debounced re-renders are left queued (no PDF for every wizard test)."""
+    The dossier's debounced re-renders are left queued (no PDF for every wizard test) unless
+    ``documents``: then every queued render runs too."""
     from django.db import connection
     from procrastinate.contrib.django import app
 
@@ -42,8 +44,8 @@ def run_jobs_in_this_transaction() -> int:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT id, task_name, args FROM procrastinate_jobs WHERE status = 'todo' "
-                "AND (task_name = 'roi.send_email' OR (task_name = %s AND args->>'kind' = %s))"
-                " ORDER BY id", [RENDER_TASK, VERSION])
+                "AND (task_name = 'roi.send_email' OR (task_name = %s AND (%s OR "
+                "args->>'kind' = %s))) ORDER BY id", [RENDER_TASK, documents, VERSION])
             jobs = cursor.fetchall()
             if not jobs:
                 return count
@@ -55,6 +57,17 @@ def run_jobs_in_this_transaction() -> int:
                 else:
                     app.tasks[task_name](**args)
                 count += 1
+
+
+def download_prepared(django_client, url: str):
+    """GET a document the workers prepare, as a user does: the page "en préparation" first,
+    the queued render run (in this test's transaction), then the file itself."""
+    first = django_client.get(url)
+    if first.status_code != 200 or not first["Content-Type"].startswith("text/html"):
+        return first
+    assert "Dossier en préparation" in first.content.decode(), first.content[:300]
+    assert run_jobs_in_this_transaction(documents=True) >= 1
+    return django_client.get(url)
 
 
 @pytest.fixture
@@ -83,11 +96,24 @@ def run_worker(transactional_db):
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE procrastinate_jobs, procrastinate_periodic_defers CASCADE")
 
+    def work(options, failures) -> None:
+        try:
+            connector = app.connector.get_worker_connector()
+            with app.replace_connector(connector):
+                app.run_worker(wait=False, install_signal_handlers=False,
+                               listen_notify=False, **options)
+        except BaseException as error:  # re-raised in the test's thread
+            failures.append(error)
+
     def run(**options) -> None:
-        connector = app.connector.get_worker_connector()
-        with app.replace_connector(connector):
-            app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False,
-                           **options)
+        # On a thread of its own: its event loop never meets one already running here
+        # (Playwright's, in the browser tests).
+        failures: list[BaseException] = []
+        thread = threading.Thread(target=work, args=(options, failures))
+        thread.start()
+        thread.join(timeout=600)
+        if failures:
+            raise failures[0]
 
     return run
 

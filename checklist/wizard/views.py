@@ -277,6 +277,8 @@ def line_new(request: HttpRequest, access: ProjectAccess, step: str) -> HttpResp
                                       reopen=reopen_value(request), **form.cleaned_data)
         except services.ReopenRequired as error:
             reopen = error
+        except ValidationError as error:
+            form.add_error(None, " ".join(error.messages))
         else:
             if is_htmx(request):
                 return _post_fragment(request, access, current, flash=_("Ligne ajoutée."))

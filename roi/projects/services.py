@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Max
 from django.utils import timezone
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from checklist.catalogue.models import CatalogueVersion, SubItem
-from roi.calculation import Case, compute, quantize_money
+from roi.calculation import Case, compute, limits, quantize_money
 from roi.errors import ServiceError
 from roi.projects.cases import project_case
 from roi.projects.models import (
@@ -247,6 +248,12 @@ def line_item_create(*, project: RoiProject, user, kind: str, category: str,
     # sees the lines created before it, so no two lines share a position. max + 1, not a
     # count: a deleted line leaves a gap.
     project_open_for_edit(project=project, user=user, reopen=reopen)
+    # Counted under the project's row lock: two additions cannot both pass the limit.
+    if project.line_items.count() >= limits.MAX_LINES_PER_PROJECT:
+        raise ValidationError(_(
+            "Ce projet compte déjà %(count)s lignes, le maximum : regroupez des lignes "
+            "(une ligne peut porter une quantité) avant d’en ajouter.") % {
+            "count": limits.MAX_LINES_PER_PROJECT})
     last = project.line_items.filter(kind=kind, category=category).aggregate(
         last=Max("position"))["last"]
     position = 0 if last is None else last + 1

@@ -22,7 +22,7 @@ from roi.projects.cases import project_case
 from roi.projects.selectors import project_overview
 from roi.review import services
 from roi.review.changes import changes_since, changes_since_approval
-from tests.conftest import add_line
+from tests.conftest import add_line, download_prepared
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 LINK = "https://roi.example/review"
@@ -164,7 +164,7 @@ def test_a_draft_dossier_says_brouillon_and_is_named_so(client, world, apogea, c
                                       expected_version=line.version, amount=Decimal("20000"),
                                       reopen="approved")
     client.force_login(world.users["cfo"])
-    response = client.get(reverse("documents:project_dossier", args=[apogea.pk]))
+    response = download_prepared(client, reverse("documents:project_dossier", args=[apogea.pk]))
     assert response["Content-Disposition"].endswith('-brouillon.pdf"')
     text = text_of(response.content)
     assert "Brouillon (dernière version approuvée : v1)" in text
