@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
+from roi.options.models import Decision
 from roi.projects.models import RoiProject
 from roi.tenancy.models import Client, Membership, Role
 
@@ -70,6 +71,11 @@ class ClientAccess:
 @dataclass(frozen=True)
 class ProjectAccess(ClientAccess):
     project: RoiProject
+
+
+@dataclass(frozen=True)
+class DecisionAccess(ClientAccess):
+    decision: Decision
 
 
 def clients_for(user) -> QuerySet[Client]:
@@ -176,6 +182,39 @@ def require_project(action: Action = Action.VIEW, *, include_deleted: bool = Fal
                 needed = Action.EDIT
             access = project_access(request.user, project_id, needed,
                                     include_deleted=include_deleted)
+            return view(request, access, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def decision_access(user, client_id, decision_id, action: Action = Action.VIEW
+                    ) -> DecisionAccess:
+    """A decision of a client the user belongs to (404 otherwise, and for another client's
+    decision), then the role's check (403)."""
+    access = client_access(user, client_id, Action.VIEW)
+    decision = Decision.objects.filter(client=access.client, pk=_as_id(decision_id)).first()
+    if decision is None:
+        raise Http404
+    _check(access.role, action)
+    return DecisionAccess(client=access.client, role=access.role, decision=decision)
+
+
+def require_decision(action: Action = Action.VIEW) -> Callable:
+    """View decorator for ``clients/<client_id>/decisions/<decision_id>/…``: login required,
+    then ``access`` (DecisionAccess) is passed to the view. A POST needs EDIT where the view's
+    action is VIEW, as for projects."""
+
+    def decorator(view: Callable) -> Callable:
+        @login_required
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, client_id: int, decision_id: int, *args,
+                    **kwargs) -> HttpResponse:
+            needed = action
+            if request.method not in ("GET", "HEAD", "OPTIONS") and action == Action.VIEW:
+                needed = Action.EDIT
+            access = decision_access(request.user, client_id, decision_id, needed)
             return view(request, access, *args, **kwargs)
 
         return wrapped

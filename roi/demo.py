@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from checklist.catalogue.models import CatalogueVersion, SubItem
-from roi.projects.models import LineItem, RoiProject
+from roi.projects.models import AnswerStatus, ChecklistAnswer, LineItem, RoiProject
 from roi.projects.services import project_refresh_figures
 from roi.review import services as review
 from roi.tenancy.models import Client, Membership, Role
@@ -51,6 +51,9 @@ APOGEA_LINES = [
     ("gain", "retention", "retention.service_responsiveness", "Meilleure fidélisation client (SAV, suivi réactif)",
      "9000", "yearly"),
 ]
+
+APOGEA_NOT_APPLICABLE = ("Hors périmètre du cas Apogea (PME industrielle, 12 mois) : "
+                         "ni coût ni gain attendu sur ce point.")
 
 
 @transaction.atomic
@@ -95,6 +98,14 @@ def demo_load() -> list[tuple[str, str]]:
                      amount=Decimal(amount), recurrence=recurrence, position=index,
                      assumption="Cas Apogea (PME industrielle de 60 salariés), estimation 12 mois.")
             for index, (kind, category, code, label, amount, recurrence) in enumerate(APOGEA_LINES)
+        )
+        # The case's checklist is complete: what Apogea does not count is said not applicable,
+        # so that the CFO can approve it without confirming an incomplete checklist.
+        counted = {code for *_, code, _label, _amount, _recurrence in APOGEA_LINES}
+        ChecklistAnswer.objects.bulk_create(
+            ChecklistAnswer(project=apogea, subitem=subitem, status=AnswerStatus.NOT_APPLICABLE,
+                            reason=APOGEA_NOT_APPLICABLE)
+            for code, subitem in sorted(subitems.items()) if code not in counted
         )
     RoiProject.objects.get_or_create(
         client=durand, name="Extension service client",

@@ -5,10 +5,13 @@ Each domain keeps its models in its own package (``roi.tenancy``, ``roi.projects
 imports a model from its domain, not from here.
 """
 
+from roi.assumptions.models import AssumptionRecord
+from roi.options.models import Decision, DecisionOption
 from roi.projects.models import (
     AnswerStatus,
     ChecklistAnswer,
     KpiEntry,
+    KpiMeasurement,
     LineItem,
     LineKind,
     ProjectStatus,
@@ -26,8 +29,9 @@ from roi.tracking.models import (
 )
 
 __all__ = [
-    "AnswerStatus", "ChecklistAnswer", "Client", "Comment", "CommentKind", "Invitation",
-    "KpiEntry", "LineActual", "LineItem", "LineKind", "Membership", "ProjectStatus",
-    "ProjectVersion", "QualitativeBenefit", "ReviewAction", "ReviewDecision", "ReviewReminder",
-    "Role", "RoiProject", "TrackingReview",
+    "AnswerStatus", "AssumptionRecord", "ChecklistAnswer", "Client", "Comment", "CommentKind",
+    "Decision", "DecisionOption", "Invitation", "KpiEntry", "KpiMeasurement", "LineActual",
+    "LineItem", "LineKind", "Membership", "ProjectStatus", "ProjectVersion",
+    "QualitativeBenefit", "ReviewAction", "ReviewDecision", "ReviewReminder", "Role",
+    "RoiProject", "TrackingReview",
 ]

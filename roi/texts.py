@@ -13,7 +13,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from roi.calculation import CaseWarning
-from roi.formats import format_decimal, format_limit
+from roi.calculation.pricing import PLAUSIBLE_PRICE_MAX, PLAUSIBLE_PRICE_MIN, PRICE_TIERS
+from roi.formats import format_decimal, format_limit, format_money
 
 SCENARIO_NAMES = {
     "conservative": gettext_lazy("Prudent"),
@@ -84,6 +85,89 @@ def _tracking_warning(warning: CaseWarning) -> str:
              "(seuil d’alerte : %(t)s %%). Vérifiez l’adoption et les hypothèses de gains.") % values
 
 
+# --- options and licence prices (method §7, seed 002) ----------------------------------------
+
+LICENCE_MODEL_NAMES = {
+    "saas": gettext_lazy("SaaS : abonnement par utilisateur"),
+    "on_premise": gettext_lazy("On-premise : licence perpétuelle + maintenance annuelle"),
+    "mixed": gettext_lazy("Hybride : licence perpétuelle + abonnements par utilisateur"),
+}
+PRICE_TIER_NAMES = {
+    "free": gettext_lazy("gratuit"),
+    "economy": gettext_lazy("économique"),
+    "mid_range": gettext_lazy("milieu de gamme"),
+    "high_end": gettext_lazy("haut de gamme"),
+}
+
+
+def licence_model_text(code: str | None) -> str:
+    """How an option pays for its CRM (roi.calculation.pricing.licence_model), in words."""
+    if code is None:
+        return _("Aucune ligne de logiciel chiffrée : modèle de licence non identifié")
+    return str(LICENCE_MODEL_NAMES.get(code, code))
+
+
+def verdict_text(*, npv_name: str, npv: str, roi_name: str | None, roi: str,
+                 roi_option_costs_less: bool) -> str:
+    """The one sentence that names the winner by NPV and by ROI, and why they may differ."""
+    if roi_name is None:
+        return _("« %(npv_name)s » a la valeur actuelle nette la plus élevée (%(npv)s) ; aucune "
+                 "option n’a de coût, le ROI n’est défini pour aucune.") % {
+            "npv_name": npv_name, "npv": npv}
+    if roi_name == npv_name:
+        return _("« %(name)s » l’emporte sur les deux critères : la valeur actuelle nette la "
+                 "plus élevée (%(npv)s) et le meilleur ROI (%(roi)s).") % {
+            "name": npv_name, "npv": npv, "roi": roi}
+    if roi_option_costs_less:
+        return _("« %(npv_name)s » crée le plus de valeur (VAN de %(npv)s) et « %(roi_name)s » a "
+                 "le meilleur ROI (%(roi)s) : c’est l’option la moins chère, et un ROI élevé sur "
+                 "une petite base rapporte moins en valeur absolue ; la VAN classe les options "
+                 "par valeur créée, le ROI par rendement de chaque euro investi.") % {
+            "npv_name": npv_name, "npv": npv, "roi_name": roi_name, "roi": roi}
+    return _("« %(npv_name)s » crée le plus de valeur (VAN de %(npv)s) et « %(roi_name)s » a le "
+             "meilleur ROI (%(roi)s) : la VAN classe les options par valeur créée, actualisée, "
+             "le ROI par rendement de chaque euro investi, sans tenir compte du moment des "
+             "flux.") % {"npv_name": npv_name, "npv": npv, "roi_name": roi_name, "roi": roi}
+
+
+def price_tier_texts(currency: str, *, lang: str) -> list[str]:
+    """Seed 002's paid tiers per user per month in ``currency`` ("économique : 10 à 30 €
+    par utilisateur et par mois"), for the software post and the options."""
+    return [_("%(tier)s : %(low)s à %(high)s par utilisateur et par mois") % {
+        "tier": PRICE_TIER_NAMES[tier.code],
+        "low": format_money(tier.minimum, currency, 0, lang=lang),
+        "high": format_money(tier.maximum, currency, 0, lang=lang)}
+        for tier in PRICE_TIERS if tier.maximum > 0]
+
+
+def price_range_text(currency: str, *, lang: str) -> str:
+    """The plausible range of seed 002, outside which a per-user price is warned about."""
+    return _("Hors de %(low)s à %(high)s par utilisateur et par mois, le prix est signalé : "
+             "c’est souvent un montant annuel saisi comme mensuel, ou une facture entière "
+             "saisie comme un prix par utilisateur.") % {
+        "low": format_money(PLAUSIBLE_PRICE_MIN, currency, 0, lang=lang),
+        "high": format_money(PLAUSIBLE_PRICE_MAX, currency, 0, lang=lang)}
+
+
+def comparison_problem_text(problem, names: list[str]) -> str:
+    """Why options cannot be compared (roi.calculation.comparison.ComparisonProblem), naming
+    the option and the key, in the active language."""
+    keys = {"currency": _("la devise"), "horizon_months": _("l’horizon (mois)"),
+            "discount_rate": _("le taux d’actualisation")}
+    if problem.option is None:
+        return _("Une décision compare de 2 à 4 options.")
+    value, reference = problem.value, problem.reference_value
+    if problem.key == "discount_rate":
+        value = f"{_num(Decimal(value) * 100)} %"
+        reference = f"{_num(Decimal(reference) * 100)} %"
+    return _("Option %(n)s « %(name)s » : %(key)s vaut %(value)s, alors que la référence "
+             "« %(reference)s » utilise %(expected)s. Des options ne se comparent qu’avec la "
+             "même devise, le même horizon et le même taux d’actualisation : alignez-les.") % {
+        "n": problem.option + 1, "name": names[problem.option],
+        "key": keys.get(problem.key, problem.key), "value": value,
+        "reference": names[0], "expected": reference}
+
+
 # --- the interchange format's rules (roi-case/1), for the web import ------------------------
 # The format states its rules in short English sentences (the command line prints them as they
 # are); the web import words them in the user's language, the path kept as it is
@@ -92,6 +176,9 @@ def _tracking_warning(warning: CaseWarning) -> str:
 _NUMBER = r"-?\d+(?:\.\d+)?"
 _CASE_RULES: list[tuple[re.Pattern, object]] = [(re.compile(pattern), text) for pattern, text in [
     (r"required", gettext_lazy("obligatoire")),
+    (r"must have at most (?P<maximum>\d+) lines \(costs and gains together\), not (?P<count>\d+)",
+     gettext_lazy("un projet compte au plus %(maximum)s lignes (coûts et gains ensemble) ; "
+                  "ce fichier en a %(count)s")),
     (r"unknown key", gettext_lazy("clé inconnue")),
     (r"only allowed on gains", gettext_lazy("réservé aux gains")),
     (r"must be an object", gettext_lazy("doit être un objet")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,6 +23,53 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def run_jobs_in_this_transaction(*, documents: bool = False) -> int:
+    """Run, in this test's own transaction, the jobs queued in it for the emails and the
+    frozen version PDFs (then delete them), and return how many ran.
+
+    The queue is the real one (rows of procrastinate_jobs in the test database, their
+    arguments through JSON); only the execution differs from a worker's: a test that runs
+    inside a transaction that never commits cannot be seen by a worker's own connection.
+    The tests of the queue itself (tests/roi/tasks/) run real workers on committed data.
+    The dossier's debounced re-renders are left queued (no PDF for every wizard test) unless
+    ``documents``: then every queued render runs too."""
+    from django.db import connection
+    from procrastinate.contrib.django import app
+
+    from roi.documents.prepared import VERSION, render
+    from roi.tasks.documents import RENDER_TASK
+
+    count = 0
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, task_name, args FROM procrastinate_jobs WHERE status = 'todo' "
+                "AND (task_name = 'roi.send_email' OR (task_name = %s AND (%s OR "
+                "args->>'kind' = %s))) ORDER BY id", [RENDER_TASK, documents, VERSION])
+            jobs = cursor.fetchall()
+            if not jobs:
+                return count
+            for job_id, task_name, raw in jobs:
+                args = json.loads(raw) if isinstance(raw, str) else raw
+                cursor.execute("DELETE FROM procrastinate_jobs WHERE id = %s", [job_id])
+                if task_name == RENDER_TASK:
+                    render(args["kind"], args["target_id"])
+                else:
+                    app.tasks[task_name](**args)
+                count += 1
+
+
+def download_prepared(django_client, url: str):
+    """GET a document the workers prepare, as a user does: the page "en préparation" first,
+    the queued render run (in this test's transaction), then the file itself."""
+    first = django_client.get(url)
+    if first.status_code != 200 or not first["Content-Type"].startswith("text/html"):
+        return first
+    assert "Dossier en préparation" in first.content.decode(), first.content[:300]
+    assert run_jobs_in_this_transaction(documents=True) >= 1
+    return django_client.get(url)
+
+
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):
     """Do something (a request, a service call) and then what it asked to do once its
@@ -29,7 +78,42 @@ def committed(django_capture_on_commit_callbacks):
 
     def run(action, *args, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
+            result = action(*args, **kwargs)
+        run_jobs_in_this_transaction()
+        return result
+
+    return run
+
+
+@pytest.fixture
+def run_worker(transactional_db):
+    """Run a real Procrastinate worker in this process until the queue is empty (committed
+    data only: use it in tests on ``transactional_db``)."""
+    from django.db import connection
+    from procrastinate.contrib.django import app
+
+    # The queue's tables are not Django's to flush between tests: start from an empty queue.
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE procrastinate_jobs, procrastinate_periodic_defers CASCADE")
+
+    def work(options, failures) -> None:
+        try:
+            connector = app.connector.get_worker_connector()
+            with app.replace_connector(connector):
+                app.run_worker(wait=False, install_signal_handlers=False,
+                               listen_notify=False, **options)
+        except BaseException as error:  # re-raised in the test's thread
+            failures.append(error)
+
+    def run(**options) -> None:
+        # On a thread of its own: its event loop never meets one already running here
+        # (Playwright's, in the browser tests).
+        failures: list[BaseException] = []
+        thread = threading.Thread(target=work, args=(options, failures))
+        thread.start()
+        thread.join(timeout=600)
+        if failures:
+            raise failures[0]
 
     return run
 

@@ -15,9 +15,12 @@ from checklist.catalogue.reader import CatalogueInfo
 
 COUNTED, NOT_APPLICABLE, TODO = "counted", "not_applicable", "todo"
 STATUSES = (COUNTED, NOT_APPLICABLE, TODO)
+# More than this share of sub-items still to do (numerator, denominator): less reliable.
+LESS_RELIABLE_TODO_SHARE = (1, 3)
 
 __all__ = ["COUNTED", "NOT_APPLICABLE", "STATUSES", "TODO", "Completeness", "PostCompleteness",
-           "SubItemStatus", "completeness", "percent_addressed", "subitem_status"]
+           "SubItemStatus", "completeness", "less_reliable", "percent_addressed",
+           "subitem_status"]
 
 
 def subitem_status(code: str, *, counted: Iterable[str] | set[str],
@@ -33,6 +36,13 @@ def subitem_status(code: str, *, counted: Iterable[str] | set[str],
 def percent_addressed(addressed: int, total: int) -> int:
     """The share of sub-items addressed, in whole percent, rounded down (0 without any)."""
     return addressed * 100 // total if total else 0
+
+
+def less_reliable(todo: int, total: int) -> bool:
+    """More than a third of the checklist's sub-items still to do: figures built on a
+    checklist that far from addressed are flagged as less reliable."""
+    numerator, denominator = LESS_RELIABLE_TODO_SHARE
+    return total > 0 and todo * denominator > total * numerator
 
 
 @dataclass(frozen=True)
@@ -110,6 +120,11 @@ class Completeness:
     @property
     def todo_items(self) -> list[tuple[PostCompleteness, SubItemStatus]]:
         return self.items_with(TODO)
+
+    @property
+    def less_reliable(self) -> bool:
+        """Many sub-items still to do (see :func:`less_reliable`)."""
+        return less_reliable(self.todo, self.total)
 
     def as_dict(self) -> dict:
         """JSON-ready, as a frozen version records it."""

@@ -168,9 +168,10 @@ class BenefitsForm(forms.Form):
 
 
 class KpiForm(forms.Form):
-    """Baseline, target and actual for each KPI of the catalogue."""
+    """Baseline and target for each KPI of the catalogue (the values measured after go-live
+    are dated measurements, entered on the KPI follow-up page)."""
 
-    COLUMNS = ("baseline", "target", "actual")
+    COLUMNS = ("baseline", "target")
 
     def __init__(self, *args, definitions, entries, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,11 +10,18 @@ from decimal import Decimal
 from checklist.catalogue.completeness import STATUSES, TODO, subitem_status
 from checklist.catalogue.reader import PostInfo, SubItemInfo
 from checklist.wizard.steps import GROUPS, STEPS, Group, Step, first_step_of
+from roi.calculation.pricing import licence_model, licence_prices
 from roi.projects.models import ChecklistAnswer, LineItem, RoiProject
 from roi.projects.selectors import ProjectOverview, project_overview
 from roi.review.models import ProjectVersion
 from roi.review.selectors import Threads, comment_threads, latest_version
-from roi.texts import warning_text
+from roi.texts import (
+    PRICE_TIER_NAMES,
+    licence_model_text,
+    price_range_text,
+    price_tier_texts,
+    warning_text,
+)
 
 DONE, INCOMPLETE, WARNING = "done", "incomplete", "warning"
 
@@ -108,6 +115,24 @@ class WizardState:
     @functools.cached_property
     def latest_version(self) -> ProjectVersion | None:
         return latest_version(self.project)
+
+    @functools.cached_property
+    def software_pricing(self) -> dict:
+        """Seed 002 next to the software post, in the project's currency: the market's tiers
+        per user per month, the plausible range, the licence model the lines follow (SaaS per
+        user, on-premise perpetual + maintenance, hybrid) and each readable per-user price
+        with its tier (all from roi.calculation.pricing)."""
+        case, lang = self.overview.case, self.overview.lang
+        return {
+            "tiers": price_tier_texts(case.currency, lang=lang),
+            "range": price_range_text(case.currency, lang=lang),
+            "model": licence_model_text(licence_model(case)),
+            "prices": [{"label": price.label, "users": price.users,
+                        "price": price.price_per_user_month,
+                        "tier": str(PRICE_TIER_NAMES.get(price.tier or "", "")),
+                        "plausible": price.plausible is not False}
+                       for price in licence_prices(case)],
+        }
 
     def posts_of(self, kind: str) -> list[PostView]:
         return [view for view in self.posts.values() if view.post.kind == kind]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from checklist.catalogue.models import CatalogueVersion, KpiDefinition, SubItem
+from checklist.catalogue.reader import catalogue_info
 from checklist.wizard import forms as wizard_forms
 from checklist.wizard.quantify import quantified_line
 from checklist.wizard.state import wizard_state
@@ -19,7 +20,8 @@ from checklist.wizard.steps import FIRST_STEP, STEP_BY_SLUG, Step, neighbours, s
 from roi.access import Action, ProjectAccess, require_project
 from roi.calculation import limits
 from roi.fields import refresh_hidden
-from roi.formats import active_language, format_money
+from roi.formats import Formatter, active_language, format_money
+from roi.learning.selectors import line_suggestion, workspace_rates
 from roi.projects import services
 from roi.projects.models import AnswerStatus, LineItem
 from roi.projects.results import results_context
@@ -258,9 +260,15 @@ def line_new(request: HttpRequest, access: ProjectAccess, step: str) -> HttpResp
     subitem = _subitem(access, request.GET.get("subitem") or request.POST.get("subitem"),
                        current)
     kind = "cost" if current.group == "costs" else "gain"
+    suggestion = _learned_suggestion(request, access, kind, current.post_code)
+    initial = {}
+    if suggestion is not None and suggestion.confidence is not None:
+        # Offered, not imposed: the user keeps or changes both before saving.
+        initial = {"confidence": suggestion.confidence, "assumption": suggestion.evidence}
     form = wizard_forms.LineItemForm(request.POST or None, kind=kind,
                                      category=current.post_code, subitem=subitem,
-                                     horizon_months=access.project.horizon_months)
+                                     horizon_months=access.project.horizon_months,
+                                     initial=initial)
     reopen = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -269,6 +277,8 @@ def line_new(request: HttpRequest, access: ProjectAccess, step: str) -> HttpResp
                                       reopen=reopen_value(request), **form.cleaned_data)
         except services.ReopenRequired as error:
             reopen = error
+        except ValidationError as error:
+            form.add_error(None, " ".join(error.messages))
         else:
             if is_htmx(request):
                 return _post_fragment(request, access, current, flash=_("Ligne ajoutée."))
@@ -277,7 +287,17 @@ def line_new(request: HttpRequest, access: ProjectAccess, step: str) -> HttpResp
     return render(request, template, _line_context(
         access, form=form, step=current, subitem=subitem, kind=kind, reopen=reopen,
         action=reverse("checklist:line_new", args=[access.project.pk, current.slug]),
+        suggestion=suggestion,
     ), status=form_status(request, form, reopen))
+
+
+def _learned_suggestion(request, access: ProjectAccess, kind: str, category: str):
+    """What the user's tracked projects suggest for a new line of this post (seed 004)."""
+    project = access.project
+    title = catalogue_info(CatalogueVersion.of(project)).post_title(category)
+    return line_suggestion(workspace_rates(request.user), currency=project.currency,
+                           kind=kind, category=category, title=title,
+                           fmt=Formatter(lang=active_language(), currency=project.currency))
 
 
 @require_project(Action.EDIT)

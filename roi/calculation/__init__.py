@@ -50,6 +50,7 @@ from roi.calculation.kpi import (
     ltv_cac_assessment,
     ltv_cac_ratio,
 )
+from roi.calculation.learning import suggested_confidence, suggested_contingency_rate
 from roi.calculation.lines import item_totals
 from roi.calculation.model import (
     COST_CATEGORIES,
@@ -145,6 +146,8 @@ __all__ = [
     "format_2dp",
     "irr_percent",
     "item_totals",
+    "suggested_confidence",
+    "suggested_contingency_rate",
     "kpi_progress",
     "learned_rates",
     "licence_model",

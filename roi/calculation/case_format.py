@@ -529,6 +529,9 @@ def _parse(data: Any) -> Case:
 
     costs = _items(reader, document, "costs", gain=False)
     gains = _items(reader, document, "gains", gain=True)
+    if len(costs) + len(gains) > limits.MAX_LINES_PER_PROJECT:
+        reader.error("", f"must have at most {limits.MAX_LINES_PER_PROJECT} lines "
+                         f"(costs and gains together), not {len(costs) + len(gains)}")
     if reader.has_actuals and reader.as_of_month is _MISSING:
         reader.error("as_of_month", "required when a line has actuals")
     benefits = _benefits(reader, document.get("qualitative_benefits", []))

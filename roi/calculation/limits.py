@@ -18,3 +18,10 @@ MAX_ITEMS_PER_LIST = 2000
 # A line's actual of one month (method §6) is a whole monthly value, so it is bounded by the
 # largest monthly value a line can have: amount × quantity (10^19).
 MAX_ACTUAL = MAX_AMOUNT * MAX_QUANTITY
+# Lines (costs and gains together) in one project: the web wizard, the import and the
+# engine's interchange format all stop there. Measured (docs/benchmarks.md, issue 11): the
+# renderers scale with the lines, 4 000 lines took 38 s for the dossier, 28 s for the
+# checklist PDF, 13 s for the workbook and a 4.3 MB review page; 1 000 lines stay a few
+# seconds of a worker's time, well inside the render timeout, for any real CRM project
+# (the demo's largest has some thirty lines).
+MAX_LINES_PER_PROJECT = 1000

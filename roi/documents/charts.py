@@ -30,7 +30,7 @@ from django.utils.translation import override
 from roi.calculation import CaseResult, TrackingResult
 from roi.formats import format_decimal, format_money_compact, format_percent
 
-__all__ = ["cashflow_svg", "posts_svg", "tornado_svg", "tracking_svg"]
+__all__ = ["cashflow_svg", "options_cashflow_svg", "posts_svg", "tornado_svg", "tracking_svg"]
 
 FONT_FAMILY = "Inter, 'DejaVu Sans', sans-serif"
 NAVY = "#1f3a5f"
@@ -332,6 +332,97 @@ def _cashflow_svg(result: CaseResult, *, lang: str, currency: str, compact: bool
 
     aria = _("Flux de trésorerie cumulé sur %(months)s mois") % {"months": horizon}
     return _svg(height, aria, body, css_class="roi-chart-cashflow", compact=compact)
+
+
+# --- options side by side ------------------------------------------------------------------
+
+# One colour and one dash pattern per option (the reference solid navy): told apart in colour
+# and in grey print alike.
+OPTION_STYLES: tuple[tuple[str, str], ...] = (
+    (NAVY, ""), ("#1d8a63", "7 4"), ("#c2410c", "2 3"), ("#7c3aed", "10 3 2 3"),
+)
+
+
+def options_cashflow_svg(cumulatives: Sequence[Sequence[Decimal]], *, names: Sequence[str],
+                         currency: str, lang: str = "fr", compact: bool = False) -> str:
+    """The cumulative net cash flow of every option of a comparison on one chart, month 0
+    (= 0) to the horizon H: ``cumulatives[k]`` is option k's cumulative net of months 1..H
+    (the comparison's ``cumulative_net``); each option has its own colour and dash pattern
+    and a legend entry, the reference first."""
+    with override(lang):
+        return _options_cashflow_svg(cumulatives, names=names, currency=currency, lang=lang,
+                                     compact=compact)
+
+
+def _options_cashflow_svg(cumulatives: Sequence[Sequence[Decimal]], *, names: Sequence[str],
+                          currency: str, lang: str, compact: bool) -> str:
+    horizon = len(cumulatives[0])
+    series = [[Decimal(0), *(Decimal(value) for value in values)] for values in cumulatives]
+    per_row = 1 if compact else 2
+    legend_rows = -(-len(series) // per_row)
+    if compact:
+        width, left, right, top, bottom = COMPACT_WIDTH, 54.0, 12.0, 18.0 * legend_rows + 8, 38.0
+        height = top + 200 + bottom
+    else:
+        width, left, right, top, bottom = WIDTH, 78.0, 24.0, 18.0 * legend_rows + 14, 44.0
+        height = top + 250 + bottom
+    plot_width, plot_height = width - left - right, height - top - bottom
+    tick_size = 11 if compact else None
+    every = [value for values in series for value in values]
+    ticks = nice_ticks(min(min(every), Decimal(0)), max(max(every), Decimal(0)))
+    y_min, y_max = float(ticks[0]), float(ticks[-1])
+    divisor, suffix = _amount_unit(max(abs(ticks[0]), abs(ticks[-1])))
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else Decimal(1)
+    places = _places_for(step, divisor)
+
+    def x_of(month: float) -> float:
+        return left + month / horizon * plot_width
+
+    def y_of(value: float) -> float:
+        return top + (y_max - value) / (y_max - y_min) * plot_height
+
+    body: list[str] = []
+    for tick in ticks:
+        y = y_of(float(tick))
+        body.append(f'<line x1="{_num(left)}" y1="{_num(y)}" x2="{_num(left + plot_width)}" '
+                    f'y2="{_num(y)}" stroke="{GRID}" stroke-width="1"/>')
+        body.append(_text(left - 6 if compact else left - 8, y + 4,
+                          format_money_compact(tick, currency, lang=lang, places=places,
+                                               divisor=divisor, suffix=suffix),
+                          anchor="end", fill=MUTED, size=tick_size, css_class="y-tick"))
+    months = list(range(0, horizon + 1, _month_step(horizon, most=6 if compact else 12)))
+    if months[-1] != horizon:
+        months.append(horizon)
+    for month in months:
+        x = x_of(month)
+        body.append(f'<line x1="{_num(x)}" y1="{_num(top + plot_height)}" x2="{_num(x)}" '
+                    f'y2="{_num(top + plot_height + 4)}" stroke="{MUTED}" stroke-width="1"/>')
+        body.append(_text(x, top + plot_height + 17, str(month), anchor="middle", fill=MUTED,
+                          size=tick_size, css_class="x-tick"))
+    body.append(_text(left + plot_width / 2, height - 6, _("Mois"), anchor="middle",
+                      fill=MUTED, size=tick_size))
+    zero_y = y_of(0)
+    body.append(f'<line x1="{_num(left)}" y1="{_num(zero_y)}" x2="{_num(left + plot_width)}" '
+                f'y2="{_num(zero_y)}" stroke="{INK}" stroke-width="1" class="zero-line"/>')
+    legend_x = 0.0 if compact else left
+    for index, (name, values) in enumerate(zip(names, series, strict=True)):
+        colour, dash = OPTION_STYLES[index % len(OPTION_STYLES)]
+        dash_attribute = f' stroke-dasharray="{dash}"' if dash else ""
+        coordinates = " ".join(f"{_num(x_of(m))},{_num(y_of(float(v)))}"
+                               for m, v in enumerate(values))
+        body.append(f'<polyline class="option-line" data-option="{index}" '
+                    f'points="{coordinates}" fill="none" stroke="{colour}" stroke-width="2.2"'
+                    f'{dash_attribute} stroke-linejoin="round"/>')
+        final = format_money_compact(values[-1], currency, lang=lang)
+        label = _truncate(f"{index + 1}. {name} ({final})", 44 if compact else 50)
+        y = 14 + 18 * (index // per_row)
+        x = legend_x + (index % per_row) * (plot_width / per_row)
+        body.append(f'<line x1="{_num(x)}" y1="{_num(y - 4)}" x2="{_num(x + 22)}" '
+                    f'y2="{_num(y - 4)}" stroke="{colour}" stroke-width="2.6"{dash_attribute}/>')
+        body.append(_text(x + 27, y, label, size=tick_size, css_class="legend"))
+    aria = _("Flux de trésorerie cumulé de chaque option sur %(months)s mois") % {
+        "months": horizon}
+    return _svg(height, aria, body, css_class="roi-chart-options", compact=compact)
 
 
 # --- costs and gains by post ---------------------------------------------------------------

@@ -40,6 +40,7 @@ from checklist.catalogue.reader import (
     catalogue_info,
     file_version,
 )
+from roi.assumptions.selectors import register_records
 from roi.calculation import (
     EXTENDED_HORIZON_MONTHS,
     Case,
@@ -53,9 +54,11 @@ from roi.calculation import (
     parse_case,
 )
 from roi.calculation.kpi import LTV_CAC_CODE, LTV_CAC_HEALTHY_MAX, LTV_CAC_HEALTHY_MIN
-from roi.documents.cache import cached, document_key
+from roi.documents.cache import cache_get, cached, document_key
 from roi.documents.charts import cashflow_svg, posts_svg, tornado_svg
+from roi.documents.comparison import OptionInfo, comparison_context
 from roi.documents.pdf import html_to_pdf, stylesheet
+from roi.documents.register import register_key, register_section
 from roi.documents.tracking_report import tracking_section
 from roi.formats import Formatter, irr_capped
 from roi.projects.models import APPROVED_STATES, ProjectStatus, RoiProject
@@ -71,7 +74,7 @@ from roi.review.selectors import (
 from roi.texts import SCENARIO_NAMES, warning_text
 
 __all__ = ["DossierMeta", "build_dossier_context", "dossier_cache_key", "dossier_context",
-           "dossier_filename", "project_dossier", "render_case_dossier", "render_dossier",
+           "dossier_filename", "dossier_ready", "project_dossier", "render_case_dossier", "render_dossier",
            "render_version_dossier", "short_help", "version_filename"]
 
 
@@ -134,7 +137,7 @@ def short_help(text: str, limit: int = 150) -> str:
     return sentence
 
 
-def _kpi_value(value: Decimal | None, unit: str, fmt: Formatter) -> str:
+def kpi_value(value: Decimal | None, unit: str, fmt: Formatter) -> str:
     if value is None:
         return "—"
     if unit == "eur":
@@ -171,10 +174,10 @@ def _kpi_rows(result: CaseResult, catalogue: CatalogueInfo, fmt: Formatter) -> l
         rows.append({
             "code": progress.code,
             "name": definition.name if definition else progress.code,
-            "baseline": _kpi_value(progress.baseline, unit, fmt),
-            "target": _kpi_value(progress.target, unit, fmt),
+            "baseline": kpi_value(progress.baseline, unit, fmt),
+            "target": kpi_value(progress.target, unit, fmt),
             "change": change,
-            "actual": _kpi_value(progress.actual, unit, fmt),
+            "actual": kpi_value(progress.actual, unit, fmt),
             "has_actual": progress.actual is not None,
             "assessment": progress.assessment or "",
             "assessment_text": _assessment_text(progress.assessment),
@@ -190,7 +193,7 @@ def _kpi_rows(result: CaseResult, catalogue: CatalogueInfo, fmt: Formatter) -> l
             rows.append({
                 "code": LTV_CAC_CODE,
                 "name": definition.name if definition else "LTV/CAC",
-                "baseline": _kpi_value(ltv_cac_ratio(by_code["ltv"].baseline,
+                "baseline": kpi_value(ltv_cac_ratio(by_code["ltv"].baseline,
                                                      by_code["cac"].baseline), "ratio", fmt),
                 "target": fmt.number(ratio, 2), "change": "", "actual": "—",
                 "has_actual": False, "assessment": assessment or "",
@@ -510,6 +513,7 @@ class _Inputs:
     approval: Approval | None
     changes: Changes | None  # since the last approved version, when the dossier differs
     version: ProjectVersion | None = None  # the approved version this dossier is, exactly
+    register: dict | None = None  # the assumption register's entries, by line id
 
 
 def _inputs(project: RoiProject) -> _Inputs:
@@ -527,7 +531,7 @@ def _inputs(project: RoiProject) -> _Inputs:
         # under the approval of the plan it follows; an approved one is the frozen version.
         if current and project.status == ProjectStatus.APPROVED:
             exact = latest
-    return _Inputs(overview, approval, changes, exact)
+    return _Inputs(overview, approval, changes, exact, register_records(project))
 
 
 def _key(kind: str, inputs: _Inputs) -> str:
@@ -541,6 +545,7 @@ def _key(kind: str, inputs: _Inputs) -> str:
         sorted((a.subitem_id, a.status, a.reason) for a in overview.answers.values()),
         version.version if version else file_version(),
         inputs.approval.key() if inputs.approval else None,
+        register_key(inputs.register or {}),
         # The edition date is printed on the cover: a dossier downloaded tomorrow says so.
         timezone.localdate(),
     ])
@@ -549,6 +554,20 @@ def _key(kind: str, inputs: _Inputs) -> str:
 def dossier_cache_key(project: RoiProject) -> str:
     """The cache key of a project's dossier (a few queries, no computation, no rendering)."""
     return _key("dossier", _inputs(project))
+
+
+def dossier_ready(project: RoiProject) -> tuple[bytes | None, str]:
+    """The dossier :func:`project_dossier` would return and its file name, if it is already
+    there (the frozen version's PDF, or today's edition in the cache); ``None`` otherwise.
+    Never renders: a few queries, no computation."""
+    inputs = _inputs(project)
+    if inputs.version is not None:
+        frozen = ProjectVersion.objects.filter(pk=inputs.version.pk).values_list(
+            "pdf", flat=True).first()
+        if frozen:
+            return bytes(frozen), version_filename(inputs.version)
+        return cache_get(_key("dossier", inputs)), version_filename(inputs.version)
+    return cache_get(_key("dossier", inputs)), dossier_filename(project)
 
 
 def _context(inputs: _Inputs) -> dict:
@@ -564,6 +583,8 @@ def _context(inputs: _Inputs) -> dict:
         context["change_rows"] = change_rows(inputs.changes, fmt)
     # After go-live, once a month is closed: plan against actual and the reforecast.
     context["tracking"] = tracking_section(overview, overview.result, fmt)
+    context["register"] = register_section(overview, fmt, today=timezone.localdate(),
+                                           records=inputs.register or {})
     return context
 
 
@@ -633,7 +654,26 @@ def render_version_dossier(version: ProjectVersion) -> bytes:
                 crm_solution=frozen.crm_solution, users_count=frozen.users_count,
                 start_date=frozen.start_date, lang=lang, approval=approval),
         )
+        context["options_studied"] = options_studied(version.choice, lang=lang,
+                                                     catalogue=catalogue)
         return html_to_pdf(_html(context))
+
+
+def options_studied(choice: dict, *, lang: str, catalogue: CatalogueInfo) -> dict | None:
+    """The "Options étudiées" section of a version approved as a decision's chosen option:
+    the comparison frozen at approval (``ProjectVersion.choice``), formatted; None without."""
+    if not choice or not choice.get("comparison"):
+        return None
+    infos = [OptionInfo(option["name"], option.get("todo"), option.get("total"))
+             for option in choice["options"]]
+    context = comparison_context(choice["comparison"], options=infos, lang=lang,
+                                 catalogue=catalogue)
+    return {
+        "decision_name": choice["decision_name"],
+        "chosen_name": infos[choice["chosen"]].name,
+        "count": len(infos),
+        "html": mark_safe(render_to_string("pdf/_comparison.html", context)),
+    }
 
 
 def render_case_dossier(case: Case, *, client_name: str = "", lang: str = "fr") -> bytes:

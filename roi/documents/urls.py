@@ -18,4 +18,13 @@ urlpatterns = [
          name="version_pdf"),
     path("projects/<int:project_id>/tracking/reviews/<int:months>/bilan.pdf",
          views.tracking_review_pdf, name="tracking_review_pdf"),
+    # Polled by the page "en préparation" while a worker renders the file.
+    path("projects/<int:project_id>/checklist.pdf/status", views.project_checklist_status,
+         name="project_checklist_status"),
+    path("projects/<int:project_id>/dossier.pdf/status", views.project_dossier_status,
+         name="project_dossier_status"),
+    path("projects/<int:project_id>/export.xlsx/status", views.project_xlsx_status,
+         name="project_xlsx_status"),
+    path("projects/<int:project_id>/versions/<int:number>/dossier.pdf/status",
+         views.version_pdf_status, name="version_pdf_status"),
 ]

@@ -1,19 +1,29 @@
 """Downloads: the CODIR dossier, the checklist (blank, public; or pre-filled), the workbook,
 the roi-case/1 export and the frozen versions. Views resolve access and hand the bytes over;
-rendering and caching live in the document modules."""
+rendering and caching live in the document modules.
+
+A project's dossier, checklist and workbook, and a version's PDF, are rendered by the workers
+(:mod:`roi.tasks.documents`), never in a request: when the file is in the cache it is handed
+over at once; otherwise the page "Dossier en préparation" asks a worker for it and polls its
+progress (htmx), and the file arrives without a reload (the same download,
+now a cache hit, fetched by static/js/preparing.js)."""
 
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
 from roi.access import Action, ProjectAccess, require_project
 from roi.calculation import case_to_json
-from roi.documents import checklist, dossier, tracking_report, workbook
-from roi.documents.downloads import JSON, PDF, XLSX, download
+from roi.documents import checklist, tracking_report
+from roi.documents.downloads import JSON, PDF, download
+from roi.documents.prepared import CHECKLIST, DOSSIER, VERSION, XLSX_KIND, ready
 from roi.projects.cases import project_case
 from roi.review.models import ProjectVersion
+from roi.tasks.documents import render_state, request_render
 
 
 @require_safe
@@ -23,28 +33,78 @@ def checklist_blank(request: HttpRequest) -> HttpResponse:
                     content_type=PDF, public=True)
 
 
+def _prepared(request: HttpRequest, *, kind: str, target, target_id: int, project,
+              download_url: str, status_url: str, polling: bool) -> HttpResponse:
+    """The file if it is ready; otherwise (a worker asked for it) the page that waits for it,
+    or, polled by that page (``polling``), its progress."""
+    file = ready(kind, target)
+    if file.content is not None:
+        if polling:
+            # The fragment says "ready" and static/js/preparing.js fetches the file: the page
+            # stays, the file downloads, no reload.
+            return render(request, "documents/_preparing.html",
+                          {"done": True, "download_url": download_url})
+        return download(file.content, filename=file.filename, content_type=file.content_type)
+    state = render_state(kind, target_id)
+    failed = state.failed
+    if not state.pending:  # never asked, finished for another revision, or failed: (re)try
+        request_render(kind, target_id)
+        state = render_state(kind, target_id)
+    context = {"project": project, "kind": kind, "state": state, "failed": failed,
+               "retrying": state.attempts > 0, "download_url": download_url,
+               "status_url": status_url, "filename": file.filename, "done": False,
+               "progress": 60 if state.status == "doing" else 20}
+    if polling:
+        return render(request, "documents/_preparing.html", context)
+    return render(request, "documents/preparing.html", context)
+
+
+def _project_document(request, access: ProjectAccess, kind: str, *, polling: bool):
+    project = access.project
+    names = {DOSSIER: "project_dossier", CHECKLIST: "project_checklist",
+             XLSX_KIND: "project_xlsx"}
+    return _prepared(
+        request, kind=kind, target=project, target_id=project.pk, project=project,
+        download_url=reverse(f"documents:{names[kind]}", args=[project.pk]),
+        status_url=reverse(f"documents:{names[kind]}_status", args=[project.pk]),
+        polling=polling)
+
+
 @require_safe
 @require_project(Action.VIEW)
 def project_checklist(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
-    project = access.project
-    return download(checklist.render_checklist(project),
-                    filename=checklist.checklist_filename(project), content_type=PDF)
+    return _project_document(request, access, CHECKLIST, polling=False)
+
+
+@require_safe
+@require_project(Action.VIEW)
+def project_checklist_status(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    return _project_document(request, access, CHECKLIST, polling=True)
 
 
 @require_safe
 @require_project(Action.VIEW)
 def project_dossier(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
-    content, filename = dossier.project_dossier(access.project)
-    return download(content, filename=filename, content_type=PDF)
+    return _project_document(request, access, DOSSIER, polling=False)
+
+
+@require_safe
+@require_project(Action.VIEW)
+def project_dossier_status(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    return _project_document(request, access, DOSSIER, polling=True)
 
 
 @require_safe
 @require_project(Action.VIEW)
 def project_xlsx(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     """The Excel workbook with live formulas (same builder as ``roi_xlsx``)."""
-    project = access.project
-    return download(workbook.project_workbook(project),
-                    filename=f"{slugify(project.name) or 'projet'}.xlsx", content_type=XLSX)
+    return _project_document(request, access, XLSX_KIND, polling=False)
+
+
+@require_safe
+@require_project(Action.VIEW)
+def project_xlsx_status(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    return _project_document(request, access, XLSX_KIND, polling=True)
 
 
 @require_safe
@@ -57,14 +117,29 @@ def project_export(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
                     content_type=JSON)
 
 
-@require_safe
-@require_project(Action.VIEW)
-def version_pdf(request: HttpRequest, access: ProjectAccess, number: int) -> HttpResponse:
+def _version_document(request, access: ProjectAccess, number: int, *, polling: bool):
     version = ProjectVersion.objects.filter(project=access.project, number=number).first()
     if version is None:
         raise Http404
-    return download(bytes(version.pdf), filename=dossier.version_filename(version),
-                    content_type=PDF)
+    version.project = access.project
+    return _prepared(
+        request, kind=VERSION, target=version, target_id=version.pk, project=access.project,
+        download_url=reverse("documents:version_pdf", args=[access.project.pk, number]),
+        status_url=reverse("documents:version_pdf_status", args=[access.project.pk, number]),
+        polling=polling)
+
+
+@require_safe
+@require_project(Action.VIEW)
+def version_pdf(request: HttpRequest, access: ProjectAccess, number: int) -> HttpResponse:
+    return _version_document(request, access, number, polling=False)
+
+
+@require_safe
+@require_project(Action.VIEW)
+def version_pdf_status(request: HttpRequest, access: ProjectAccess,
+                       number: int) -> HttpResponse:
+    return _version_document(request, access, number, polling=True)
 
 
 @require_safe

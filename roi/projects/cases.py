@@ -19,7 +19,7 @@ from roi.calculation import (
     ScenarioFactors,
 )
 from roi.projects.models import LineItem as LineItemRow
-from roi.projects.models import LineKind, RoiProject
+from roi.projects.models import LineKind, RoiProject, kpis_with_measurements
 from roi.tracking.models import LineActual
 
 
@@ -100,7 +100,7 @@ def project_case(project: RoiProject, *, lines=None, benefits=None, kpis=None,
     if benefits is None:
         benefits = list(project.qualitative_benefits.all())
     if kpis is None:
-        kpis = list(project.kpis.all())
+        kpis = list(kpis_with_measurements(project))
     if actuals is None:
         actuals = project_actuals(project)
     codes = {row.subitem_id: row.subitem.code for row in lines if row.subitem_id}

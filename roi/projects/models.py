@@ -239,15 +239,14 @@ class QualitativeBenefit(models.Model):
 
 
 class KpiEntry(models.Model):
-    """A KPI of the project: baseline (before the CRM), target, and actual after go-live."""
+    """A KPI of the project: baseline (before the CRM) and target; after go-live its dated
+    measurements (:class:`KpiMeasurement`), the latest of which is the KPI's actual value."""
 
     project = models.ForeignKey(RoiProject, on_delete=models.CASCADE, related_name="kpis")
     code = models.SlugField(max_length=40)
     baseline = models.DecimalField(_("valeur de départ"), max_digits=20, decimal_places=6,
                                    null=True, blank=True)
     target = models.DecimalField(_("cible"), max_digits=20, decimal_places=6,
-                                 null=True, blank=True)
-    actual = models.DecimalField(_("réel"), max_digits=20, decimal_places=6,
                                  null=True, blank=True)
 
     class Meta:
@@ -259,6 +258,51 @@ class KpiEntry(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def latest_measurement(self) -> KpiMeasurement | None:
+        """The last measurement by date (then by entry); reads ``measurements.all()``, so
+        load the KPIs with ``prefetch_related("measurements")`` (see ``kpis_with_measurements``)."""
+        measurements = list(self.measurements.all())
+        return max(measurements, key=lambda m: (m.date, m.pk), default=None)
+
+    @property
+    def actual(self) -> Decimal | None:
+        """The KPI's actual value: its latest measurement, None before any."""
+        latest = self.latest_measurement
+        return None if latest is None else latest.value
+
+
+def kpis_with_measurements(project: RoiProject) -> models.QuerySet[KpiEntry]:
+    """A project's KPIs with their measurements (two queries)."""
+    return project.kpis.prefetch_related("measurements")
+
+
+class KpiMeasurement(models.Model):
+    """One dated value of a KPI after go-live (seed 000: KPIs "analysés régulièrement").
+
+    The latest one (by date, then by entry) is the KPI's actual value for the engine, so the
+    seed 003 LTV/CAC reading follows the last measurement."""
+
+    kpi = models.ForeignKey(KpiEntry, on_delete=models.CASCADE, related_name="measurements")
+    date = models.DateField(_("date de la mesure"))
+    value = models.DecimalField(_("valeur mesurée"), max_digits=20, decimal_places=6,
+                                validators=[MinValueValidator(-limits.MAX_AMOUNT),
+                                            MaxValueValidator(limits.MAX_AMOUNT)])
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mesure d’indicateur")
+        ordering = ["date", "id"]
+        indexes = [models.Index(fields=["kpi", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.kpi_id} {self.date}: {self.value}"
 
 
 class AnswerStatus(models.TextChoices):

@@ -28,6 +28,7 @@ from roi.projects.models import (
     ProjectStatus,
     QualitativeBenefit,
     RoiProject,
+    kpis_with_measurements,
 )
 from roi.tenancy.models import Membership
 from roi.text_input import clean_single_line
@@ -98,7 +99,7 @@ def project_overview(project: RoiProject, *, lang: str | None = None) -> Project
     """The read model of ``project``, its texts in ``lang`` (default: the active language)."""
     lines = project_lines(project)
     benefits = list(project.qualitative_benefits.all())
-    kpis = list(project.kpis.all())
+    kpis = list(kpis_with_measurements(project))
     actuals = project_actuals(project)
     return ProjectOverview(
         project=project, catalogue_version=CatalogueVersion.of(project), lines=lines,

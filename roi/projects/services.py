@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Count, F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from checklist.catalogue.models import CatalogueVersion, SubItem
-from roi.calculation import Case, compute, quantize_money
+from roi.calculation import Case, compute, limits, quantize_money
 from roi.errors import ServiceError
 from roi.projects.cases import project_case
 from roi.projects.models import (
@@ -28,11 +29,13 @@ from roi.projects.models import (
     AnswerStatus,
     ChecklistAnswer,
     KpiEntry,
+    KpiMeasurement,
     LineItem,
     LineKind,
     ProjectStatus,
     QualitativeBenefit,
     RoiProject,
+    kpis_with_measurements,
 )
 from roi.projects.signals import inputs_changed
 from roi.tenancy.models import Client
@@ -245,6 +248,12 @@ def line_item_create(*, project: RoiProject, user, kind: str, category: str,
     # sees the lines created before it, so no two lines share a position. max + 1, not a
     # count: a deleted line leaves a gap.
     project_open_for_edit(project=project, user=user, reopen=reopen)
+    # Counted under the project's row lock: two additions cannot both pass the limit.
+    if project.line_items.count() >= limits.MAX_LINES_PER_PROJECT:
+        raise ValidationError(_(
+            "Ce projet compte déjà %(count)s lignes, le maximum : regroupez des lignes "
+            "(une ligne peut porter une quantité) avant d’en ajouter.") % {
+            "count": limits.MAX_LINES_PER_PROJECT})
     last = project.line_items.filter(kind=kind, category=category).aggregate(
         last=Max("position"))["last"]
     position = 0 if last is None else last + 1
@@ -347,14 +356,27 @@ def benefits_replace(*, project: RoiProject, texts: list[str], user,
 @transaction.atomic
 def kpis_replace(*, project: RoiProject, values: dict[str, dict], user,
                  reopen: str | None = None) -> None:
-    """values: KPI code -> {"baseline", "target", "actual"}; a KPI with no value is removed."""
+    """values: KPI code -> {"baseline", "target"}. A KPI keeps its row (and so its dated
+    measurements); one left without baseline, target nor measurement is removed."""
     project_open_for_edit(project=project, user=user, reopen=reopen)
-    project.kpis.all().delete()
-    KpiEntry.objects.bulk_create(
-        KpiEntry(project=project, code=code, **numbers)
-        for code, numbers in values.items()
-        if any(v is not None for v in numbers.values())
-    )
+    existing = {kpi.code: kpi for kpi in project.kpis.annotate(measured=Count("measurements"))}
+    created, updated, removed = [], [], []
+    for code, numbers in values.items():
+        kpi = existing.get(code)
+        empty = all(v is None for v in numbers.values())
+        if kpi is None:
+            if not empty:
+                created.append(KpiEntry(project=project, code=code, **numbers))
+        elif empty and not kpi.measured:
+            removed.append(kpi.pk)
+        else:
+            for field, value in numbers.items():
+                setattr(kpi, field, value)
+            updated.append(kpi)
+    KpiEntry.objects.bulk_create(created)
+    if updated:
+        KpiEntry.objects.bulk_update(updated, ["baseline", "target"])
+    KpiEntry.objects.filter(pk__in=removed).delete()
     project_changed(project=project, user=user)
 
 
@@ -386,12 +408,25 @@ def project_duplicate(*, project: RoiProject, client: Client, user, name: str) -
         line.version = 1
     # The copy's history starts with its lines, attributed to whoever duplicated it.
     bulk_create_with_history(lines, LineItem, default_user=user)
-    for model in (ChecklistAnswer, KpiEntry, QualitativeBenefit):
+    for model in (ChecklistAnswer, QualitativeBenefit):
         rows = list(model.objects.filter(project=project))
         for row in rows:
             row.pk = row.id = None
             row.project = copy
         model.objects.bulk_create(rows)
+    kpis = list(kpis_with_measurements(project))
+    measurements = [list(kpi.measurements.all()) for kpi in kpis]
+    for kpi in kpis:
+        kpi.pk = kpi.id = None
+        kpi.project = copy
+    KpiEntry.objects.bulk_create(kpis)
+    copies = []
+    for kpi, rows in zip(kpis, measurements, strict=True):
+        for row in rows:
+            row.pk = row.id = None
+            row.kpi = kpi
+            copies.append(row)
+    KpiMeasurement.objects.bulk_create(copies)
     return copy
 
 
@@ -472,10 +507,15 @@ def case_import(*, case: Case, client: Client, user=None, name: str | None = Non
         QualitativeBenefit(project=project, text=clean_single_line(text)[:500], position=i)
         for i, text in enumerate(case.qualitative_benefits)
     )
-    KpiEntry.objects.bulk_create(
-        KpiEntry(project=project, code=k.code, baseline=k.baseline, target=k.target,
-                 actual=k.actual)
+    kpis = KpiEntry.objects.bulk_create(
+        KpiEntry(project=project, code=k.code, baseline=k.baseline, target=k.target)
         for k in case.kpis
+    )
+    # roi-case/1 carries one actual per KPI: it becomes a measurement dated on the import.
+    KpiMeasurement.objects.bulk_create(
+        KpiMeasurement(kpi=kpi, date=timezone.localdate(), value=k.actual, created_by=user,
+                       note=_("Valeur importée"))
+        for kpi, k in zip(kpis, case.kpis, strict=True) if k.actual is not None
     )
     project_refresh_figures(project)
     return project

@@ -13,8 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from checklist.catalogue.models import CatalogueVersion
+from checklist.catalogue.reader import catalogue_info
 from roi.access import Action, ClientAccess, ProjectAccess, require_client, require_project
 from roi.calculation import CaseFormatError, parse_case_json
+from roi.learning.selectors import learned_panels, workspace_rates
+from roi.options.selectors import client_decisions
 from roi.projects import selectors, services
 from roi.projects.forms import DuplicateForm, ImportForm, ProjectForm
 from roi.projects.models import ProjectStatus
@@ -49,6 +53,7 @@ def client_detail(request: HttpRequest, access: ClientAccess) -> HttpResponse:
         "access": access, "client": access.client, "show_archived": show_archived,
         "projects": selectors.client_projects(access.client, archived=show_archived),
         "members": tenancy_selectors.client_members(access.client),
+        "decisions": client_decisions(access.client),
         "invitations": tenancy_selectors.client_pending_invitations(access.client)
         if access.can_manage else [],
         "deleted": selectors.client_deleted_projects(access.client) if access.can_edit else [],
@@ -190,6 +195,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
                ("status", _("Statut"), False), ("roi", _("ROI"), True),
                ("payback", _("Délai de retour"), True), ("net", _("Gain net"), True),
                ("updated_at", _("Dernière modification"), False)]
+    # Forecasts that learn: what the user's tracked projects realised, post by post.
+    titles = catalogue_info(CatalogueVersion.current()).post_titles
+    learned = learned_panels(workspace_rates(request.user), titles)
     return render(request, "roi/portfolio.html", {
         "page": page, "base_query": base_query, "columns": columns,
-        "status_choices": ProjectStatus.choices})
+        "status_choices": ProjectStatus.choices, "learned": learned})

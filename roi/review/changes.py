@@ -157,9 +157,16 @@ def _settings(stored: dict, current: Case) -> list[SettingChange]:
     if tuple(approved.qualitative_benefits) != tuple(current.qualitative_benefits):
         changes.append(SettingChange("qualitative_benefits", approved.qualitative_benefits,
                                      current.qualitative_benefits))
-    if {k.code: k for k in approved.kpis} != {k.code: k for k in current.kpis}:
+    # A KPI's actual is its latest measurement, observed after go-live: measuring is not a
+    # change to the approved case, only the baseline and target are.
+    if _kpi_plan(approved.kpis) != _kpi_plan(current.kpis):
         changes.append(SettingChange("kpis"))
     return changes
+
+
+def _kpi_plan(kpis) -> dict:
+    return {k.code: (k.baseline, k.target) for k in kpis
+            if k.baseline is not None or k.target is not None}
 
 
 def _settings_of_documents(stored: dict, current: dict) -> list[SettingChange]:

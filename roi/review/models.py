@@ -34,6 +34,10 @@ class ProjectVersion(models.Model):
     )
     approved_at = models.DateTimeField()
     comment = models.TextField(blank=True)
+    # When this version was approved as the chosen option of a decision (method §7): the
+    # decision, the options' names and the roi-comparison/1 document as they were at approval
+    # (the dossier's "Options étudiées"); empty otherwise.
+    choice = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("version approuvée")

@@ -127,13 +127,21 @@ def project_request_changes(*, project: RoiProject, user, comment: str, link: st
 
 @transaction.atomic
 def project_approve(*, project: RoiProject, user, link: str, comment: str = "",
-                    confirm_incomplete: bool = False) -> ProjectVersion:
+                    confirm_incomplete: bool = False, choice: dict | None = None) -> ProjectVersion:
     """Approve and freeze a numbered version: its inputs, results and completeness now (read
     under the lock, so exactly what was submitted), its PDF (with the approval block) rendered
-    once the approval has committed."""
+    once the approval has committed.
+
+    ``choice``, when the project is approved as the chosen option of a decision, is the
+    JSON-ready record of that choice (the comparison as it is now), stored on the version.
+    The CFO then chooses among options that need not have been submitted one by one: a draft
+    may be chosen too."""
     project = _locked(project)
-    if project.status != ProjectStatus.SUBMITTED:
-        raise TransitionError(_("Seul un projet soumis peut être approuvé."))
+    allowed = (ProjectStatus.SUBMITTED,) if choice is None else (
+        ProjectStatus.DRAFT, ProjectStatus.CHANGES_REQUESTED, ProjectStatus.SUBMITTED)
+    if project.status not in allowed:
+        raise TransitionError(_("Seul un projet soumis peut être approuvé.") if choice is None
+                              else _("Cette option est déjà approuvée : rouvrez-la pour la choisir."))
     overview = project_overview(project, lang=project.language)
     _check_complete(overview, confirmed=confirm_incomplete, approving=True)
     number = (project.versions.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -150,6 +158,7 @@ def project_approve(*, project: RoiProject, user, link: str, comment: str = "",
         frozen=frozen_inputs(project, not_applicable=overview.not_applicable),
         catalogue=overview.catalogue_version, approved_by=user,
         approved_at=timezone.now(), comment=comment.strip()[:4000], pdf=b"",
+        choice=choice or {},
     )
     version_id = version.pk
     transaction.on_commit(lambda: version_approved.send(sender=ProjectVersion,

@@ -13,8 +13,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Min
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -258,11 +260,18 @@ def review_record(*, project: RoiProject, user, months_after_go_live: int,
     return review
 
 
-def send_review_reminders(*, today: datetime.date, link_of) -> int:
+def review_page_link(project: RoiProject, *, base: str | None = None) -> str:
+    """The absolute address of a project's review page, for an email (``settings.SITE_URL``)."""
+    base = settings.SITE_URL if base is None else base
+    return base.rstrip("/") + reverse("roi:project_tracking_review", args=[project.pk])
+
+
+def send_review_reminders(*, today: datetime.date, link_of=review_page_link) -> int:
     """E-mail the editors and the CFO of every tracked project whose review is due (its date
     reached, not recorded yet), once per milestone. ``link_of(project)``: the absolute URL of
-    the review page. Returns how many projects were reminded. The management command
-    ``send_review_reminders`` runs it (a periodic task once the queue lands)."""
+    the review page. Returns how many projects were reminded. The workers run it daily
+    (``roi.review_reminders`` in :mod:`roi.tasks.periodic`); so does the management command
+    ``send_review_reminders``."""
     projects = RoiProject.objects.filter(
         status=ProjectStatus.TRACKING, go_live_date__isnull=False, deleted_at__isnull=True,
         archived_at__isnull=True,

@@ -13,7 +13,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from roi.access import ROLE_ACTIONS, Action
 from roi.models import Invitation, Role
 from tests.checklist.matrix import MATRIX as CHECKLIST_MATRIX
+from tests.roi.assumptions.matrix import MATRIX as ASSUMPTIONS_MATRIX
 from tests.roi.documents.matrix import MATRIX as DOCUMENTS_MATRIX
+from tests.roi.kpis.matrix import MATRIX as KPIS_MATRIX
+from tests.roi.options.matrix import MATRIX as OPTIONS_MATRIX
 from tests.roi.tracking.matrix import MATRIX as TRACKING_MATRIX
 
 # url name -> (kwarg kind, method, action needed, POST data); the kind may be a function
@@ -68,7 +71,10 @@ def version_url(project) -> str:
 # The wizard, downloads and other project pages keep their rows next to their tests.
 MATRIX.update(CHECKLIST_MATRIX)
 MATRIX.update(DOCUMENTS_MATRIX)
+MATRIX.update(KPIS_MATRIX)
+MATRIX.update(ASSUMPTIONS_MATRIX)
 MATRIX.update(TRACKING_MATRIX)
+MATRIX.update(OPTIONS_MATRIX)
 
 ROLES = [role.value for role in Role]
 

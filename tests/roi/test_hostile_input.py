@@ -24,11 +24,13 @@ from django.urls import reverse
 
 from checklist.catalogue.models import CatalogueVersion, SubItem
 from roi.models import (
+    AssumptionRecord,
     ChecklistAnswer,
     Client,
     Comment,
     Invitation,
     KpiEntry,
+    KpiMeasurement,
     LineItem,
     ProjectStatus,
     ProjectVersion,
@@ -216,10 +218,19 @@ SPECS = [
              snapshot=lambda ctx: rows(QualitativeBenefit, project=ctx.project)),
     FormSpec("KPIs", "sales_director",
              lambda ctx: reverse("checklist:step", args=[ctx.project.pk, "kpis"]),
-             lambda ctx: {"cac-baseline": "1200", "cac-target": "900", "cac-actual": "",
-                          "stay": ""},
-             numbers=("cac-baseline", "cac-target", "cac-actual"),
+             lambda ctx: {"cac-baseline": "1200", "cac-target": "900", "stay": ""},
+             numbers=("cac-baseline", "cac-target"),
              snapshot=lambda ctx: rows(KpiEntry, project=ctx.project)),
+    FormSpec("KPI measurement", "sales_director",
+             lambda ctx: reverse("roi:project_kpis", args=[ctx.project.pk]),
+             lambda ctx: {"code": "cac", "date": "2026-11-30", "value": "950", "note": ""},
+             numbers=("value",), text=("note",),
+             snapshot=lambda ctx: rows(KpiMeasurement, kpi__project=ctx.project)),
+    FormSpec("assumption source", "sales_director",
+             lambda ctx: reverse("roi:assumption_describe", args=[ctx.project.pk,
+                                                                  ctx.line.pk]),
+             lambda ctx: {"source": "Devis éditeur", "owner": ""}, text=("source",),
+             snapshot=lambda ctx: rows(AssumptionRecord, line__project=ctx.project)),
     FormSpec("not applicable reason", "sales_director",
              lambda ctx: reverse("checklist:answer_save", args=[ctx.project.pk,
                                                                 ctx.extra["na"].pk]),
@@ -315,7 +326,8 @@ def assert_clean_database():
     single = [(Client, "name"), (Client, "sector"), (RoiProject, "name"),
               (RoiProject, "crm_solution"), (LineItem, "label"), (QualitativeBenefit, "text"),
               (ChecklistAnswer, "reason"), (get_user_model(), "first_name"),
-              (get_user_model(), "last_name")]
+              (get_user_model(), "last_name"), (KpiMeasurement, "note"),
+              (AssumptionRecord, "source")]
     multi = [(LineItem, "assumption"), (Comment, "body"), (ProjectVersion, "comment")]
     for model, name in single + multi:
         for value in model.objects.values_list(name, flat=True):

@@ -12,6 +12,7 @@ from roi.calculation.comparison import (
     compare,
     comparison_document,
 )
+from roi.documents.comparison import build_comparison_workbook, render_comparison_pdf
 from roi.management.casefile import read_case, write_output
 
 
@@ -19,11 +20,17 @@ def _json(comparison: Comparison) -> str:
     return json.dumps(comparison_document(comparison), ensure_ascii=False, indent=2) + "\n"
 
 
+def _pdf(comparison: Comparison) -> bytes:
+    return render_comparison_pdf(comparison)
+
+
+def _xlsx(comparison: Comparison) -> bytes:
+    return build_comparison_workbook(comparison)
+
+
 # How each kind of -o file is written, by suffix: comparison -> text or bytes. "-" is standard
 # output, as JSON.
-RENDERERS = {".json": _json}
-# Comparison documents the documents layer will write; refused until then.
-NOT_YET = (".pdf", ".xlsx")
+RENDERERS = {".json": _json, ".pdf": _pdf, ".xlsx": _xlsx}
 
 
 class Command(BaseCommand):
@@ -35,8 +42,9 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="*", metavar="FILE",
                             help="roi-case/1 JSON files, the reference first")
         parser.add_argument("-o", "--output", default="-",
-                            help="where to write: a .json file, or - for standard output "
-                                 "(default)")
+                            help="where to write: a .json, .pdf (the comparison dossier) or "
+                                 ".xlsx (live formulas) file, or - for standard output "
+                                 "(default, JSON)")
 
     def handle(self, *args, **options):
         files, output = options["files"], options["output"]
@@ -75,11 +83,9 @@ class Command(BaseCommand):
     @staticmethod
     def _renderer(output: str):
         suffix = ".json" if output == "-" else Path(output).suffix.lower()
-        if suffix in NOT_YET:
-            raise CommandError(f"{output}: {suffix} comparison documents are not available yet; "
-                               "write .json or - (standard output).")
         if suffix not in RENDERERS:
-            raise CommandError(f"{output}: -o must be a .json file or - (standard output).")
+            raise CommandError(f"{output}: -o must be a .json, .pdf or .xlsx file, or - "
+                               "(standard output, JSON).")
         return RENDERERS[suffix]
 
     @staticmethod

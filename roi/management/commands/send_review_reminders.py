@@ -1,16 +1,15 @@
 """Remind the editors and the CFO of the tracking reviews that are due (3, 6, 12 months after
 go-live, then yearly), once per review. The logic is
-:func:`roi.tracking.services.send_review_reminders`; run this daily (cron) until the queue
-schedules it as a periodic task."""
+:func:`roi.tracking.services.send_review_reminders`; the task workers run it daily
+(``roi.review_reminders``), this command runs it now."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.urls import reverse
 from django.utils import timezone
 
-from roi.tracking.services import send_review_reminders
+from roi.tracking.services import review_page_link, send_review_reminders
 
 
 class Command(BaseCommand):
@@ -21,10 +20,8 @@ class Command(BaseCommand):
                             help="the site's address for the links (default: SITE_URL)")
 
     def handle(self, *args, **options):
-        base = (options["base_url"] or "").rstrip("/")
-
-        def link_of(project) -> str:
-            return base + reverse("roi:project_tracking_review", args=[project.pk])
-
-        sent = send_review_reminders(today=timezone.localdate(), link_of=link_of)
+        base = options["base_url"] or ""
+        sent = send_review_reminders(
+            today=timezone.localdate(),
+            link_of=lambda project: review_page_link(project, base=base))
         self.stdout.write(f"{sent} reminder(s) sent")

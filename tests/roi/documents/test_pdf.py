@@ -398,9 +398,26 @@ def test_anyone_can_download_the_blank_checklist(client, catalogue):
 
 
 def test_every_member_downloads_the_dossier_and_the_checklist(client, world, apogea, catalogue,
-                                                              count_renders):
+                                                              run_worker):
+    """Nothing is rendered in the request: the first download shows the page "en
+    préparation" and queues the render; a worker renders it; the page's poll then sends the
+    browser to the file, and every member gets it from the cache."""
     dossier = reverse("documents:project_dossier", kwargs={"project_id": apogea.pk})
     checklist = reverse("documents:project_checklist", kwargs={"project_id": apogea.pk})
+    client.force_login(world.users["viewer"])
+    for url in (dossier, checklist):
+        page = client.get(url)
+        assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+        assert "Dossier en préparation" in page.content.decode()
+        assert f'hx-get="{url}/status"' in page.content.decode()
+        poll = client.get(f"{url}/status")
+        assert "data-download" not in poll.content.decode()
+        assert "En file d’attente" in poll.content.decode()
+    run_worker()
+    for url in (dossier, checklist):
+        poll = client.get(f"{url}/status")
+        assert f'data-download="{url}"' in poll.content.decode()
+        assert "Le fichier est prêt" in poll.content.decode()
     for role in ROLES:
         client.force_login(world.users[role])
         response = client.get(dossier)
@@ -415,8 +432,36 @@ def test_every_member_downloads_the_dossier_and_the_checklist(client, world, apo
         assert response["Content-Disposition"] == (
             'attachment; filename="checklist-roi-crm-connecte-a-lerp.pdf"')
         assert "22,22 %" in pdf_text(response.content)
-    # The documents do not depend on who asks: rendered once each, then served from the cache.
-    assert len(count_renders) == 2
+
+
+def test_a_failed_render_says_so_and_is_tried_again(client, world, apogea, catalogue,
+                                                    run_worker, monkeypatch):
+    from procrastinate.contrib.django.models import ProcrastinateJob
+
+    from roi.documents import prepared
+
+    def broken(kind, target_id):
+        raise RuntimeError("WeasyPrint a planté")
+
+    monkeypatch.setattr("roi.tasks.documents.render", broken)
+    url = reverse("documents:project_dossier", kwargs={"project_id": apogea.pk})
+    client.force_login(world.users["cfo"])
+    client.get(url)
+    run_worker()  # first attempt fails, the job waits for its retry
+    job = ProcrastinateJob.objects.get(task_name="roi.render_document")
+    assert job.status == "todo" and job.attempts == 1
+    assert "nouvel essai" in client.get(f"{url}/status").content.decode()
+    # Out of attempts: the page says it failed, and asks for a new render.
+    from django.db import connection
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE procrastinate_jobs SET status = 'failed' WHERE id = %s",
+                       [job.id])
+    poll = client.get(f"{url}/status").content.decode()
+    assert "La préparation du fichier a échoué" in poll
+    assert ProcrastinateJob.objects.filter(status="todo").count() == 1
+    monkeypatch.setattr("roi.tasks.documents.render", prepared.render)
+    run_worker()
+    assert f'data-download="{url}"' in client.get(f"{url}/status").content.decode()
 
 
 def test_outsiders_and_anonymous_get_no_dossier(client, world, apogea):

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from roi.models import Comment, ProjectVersion
-from tests.conftest import add_line
+from tests.conftest import add_line, download_prepared
 
 
 @pytest.fixture(autouse=True)
@@ -152,7 +152,7 @@ def test_the_next_dossier_lists_what_changed_since_v1(client, world, apogea, pos
         "label": line.label, "amount": "20000", "quantity": "1", "recurrence": "once",
         "start_month": "1", "end_month": "", "assumption": "", "version": str(line.version),
         "reopen": "approved"})
-    pdf = client.get(reverse("documents:project_dossier", args=[apogea.pk]))
+    pdf = download_prepared(client, reverse("documents:project_dossier", args=[apogea.pk]))
     text = re.sub(r"\s+", " ", " ".join(
         p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages))
     assert "Modifications depuis la version approuvée v1" in text

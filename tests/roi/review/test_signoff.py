@@ -22,7 +22,7 @@ from roi.projects.cases import project_case
 from roi.projects.selectors import project_overview
 from roi.review import services
 from roi.review.changes import changes_since, changes_since_approval
-from tests.conftest import add_line
+from tests.conftest import add_line, download_prepared
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 LINK = "https://roi.example/review"
@@ -164,7 +164,7 @@ def test_a_draft_dossier_says_brouillon_and_is_named_so(client, world, apogea, c
                                       expected_version=line.version, amount=Decimal("20000"),
                                       reopen="approved")
     client.force_login(world.users["cfo"])
-    response = client.get(reverse("documents:project_dossier", args=[apogea.pk]))
+    response = download_prepared(client, reverse("documents:project_dossier", args=[apogea.pk]))
     assert response["Content-Disposition"].endswith('-brouillon.pdf"')
     text = text_of(response.content)
     assert "Brouillon (dernière version approuvée : v1)" in text
@@ -421,12 +421,19 @@ def test_the_request_and_the_comments_reach_the_wizard_and_the_editors(client, w
     assert "3 commentaires · à traiter" in html
 
 
-def test_no_email_for_a_comment_that_was_rolled_back(world, apogea, mailoutbox,
-                                                     django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+def test_no_email_for_a_comment_that_was_rolled_back(world, apogea, mailoutbox):
+    from django.db import transaction
+    from procrastinate.contrib.django.models import ProcrastinateJob
+
+    with pytest.raises(RuntimeError), transaction.atomic():
         services.comment_add(project=apogea, user=world.users["cfo"], body="Source ?",
                              link=LINK)
-    assert len(callbacks) == 1 and mailoutbox == []  # queued for after commit, not sent
+        # Queued in the transaction, for a worker to send once it commits; not sent.
+        assert ProcrastinateJob.objects.filter(task_name="roi.send_email").count() == 1
+        assert mailoutbox == []
+        raise RuntimeError("rolled back")
+    assert not ProcrastinateJob.objects.filter(task_name="roi.send_email").exists()
+    assert mailoutbox == []
 
 
 def test_resolving_needs_the_comment_right(client, world, apogea):
@@ -523,3 +530,20 @@ def test_a_complete_checklist_submits_without_asking(client, world, catalogue):
     client.post(reverse("roi:project_submit", args=[project.pk]))
     project.refresh_from_db()
     assert project.status == "submitted"
+
+
+def test_the_demo_apogea_case_is_complete_and_approves_without_confirmation(db):
+    """A newcomer's CFO approves the demo case straight away: every sub-item of its checklist
+    is counted or said not applicable, with a reason."""
+    call_command("load_catalogue", verbosity=0)
+    demo_load()
+    demo_load()  # idempotent: no second set of answers
+    project = RoiProject.objects.get(name="CRM connecté à l’ERP")
+    completeness = project_overview(project).completeness
+    assert completeness.todo == 0 and completeness.percent == 100
+    assert all(answer.reason for answer in project.checklist_answers.all())
+    project.status = "submitted"
+    project.save()
+    daf = project.client.memberships.get(role="cfo").user
+    version = services.project_approve(project=project, user=daf, link=LINK)
+    assert version.number == 1 and version.completeness["percent"] == 100

@@ -151,6 +151,7 @@ def test_reminders_go_once_per_due_review(world, tracked, mailoutbox, committed)
 
     assert committed(services.send_review_reminders, today=datetime.date(2026, 3, 31),
                      link_of=link_of) == 0
+    mailoutbox.clear()  # the approval's emails, sent by the queue with the first commit
     assert committed(services.send_review_reminders, today=datetime.date(2026, 4, 1),
                      link_of=link_of) == 1
     assert len(mailoutbox) == 1
@@ -172,7 +173,23 @@ def test_reminder_command(world, tracked, mailoutbox, committed):
     from django.core.management import call_command
 
     tracked.go_live_date = datetime.date(2020, 1, 1)
-    tracked.save()
+    committed(tracked.save)
+    mailoutbox.clear()  # the approval's emails, sent by the queue with the first commit
     committed(call_command, "send_review_reminders", "--base-url", "https://roi.example")
     assert len(mailoutbox) == 1
     assert f"https://roi.example/projects/{tracked.pk}/tracking/review/" in mailoutbox[0].body
+
+
+def test_the_workers_send_the_due_reminders_daily(world, tracked, mailoutbox, committed,
+                                                 settings):
+    from roi.tasks import periodic
+
+    settings.SITE_URL = "https://roi.example.com"
+    tracked.go_live_date = datetime.date(2020, 1, 1)
+    committed(tracked.save)
+    mailoutbox.clear()  # the approval's emails, sent by the queue with the first commit
+    assert committed(periodic.review_reminders, timestamp=0) == 1
+    assert committed(periodic.review_reminders, timestamp=0) == 0  # once per review
+    assert len(mailoutbox) == 1
+    assert (f"https://roi.example.com/projects/{tracked.pk}/tracking/review/"
+            in mailoutbox[0].body)

@@ -1,0 +1,1 @@
+"""Forecasts that learn: realisation and overrun rates pooled over a workspace's tracked projects."""
