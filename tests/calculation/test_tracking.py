@@ -422,3 +422,22 @@ def test_a_project_counts_only_for_the_posts_it_moved():
         ("productivity", 1), ("revenue", 1)]
     # Revenue: 400 reported in month 1, months 2 and 3 at plan: 1 400 / 1 500.
     assert abs(Fraction(rates.gains[1].realisation_rate) - Fraction(14, 15)) < TINY
+
+
+def test_posts_carry_their_plan_and_reforecast_over_the_horizon():
+    """Per post over 1..H: the plan, and the reforecast (actual for 1..A, plan after): they
+    add up to the plan's and the reforecast's totals, and differ by the closed months'
+    variance."""
+    result = compute(apogea_at_month_6(report_every_line=False))
+    tracking = result.tracking
+    for posts, plan_total, reforecast_total in (
+            (tracking.costs_by_post, result.headline.total_costs,
+             tracking.reforecast.total_costs),
+            (tracking.gains_by_post, result.headline.total_gains,
+             tracking.reforecast.total_gains)):
+        assert abs(sum(p.plan_horizon for p in posts) - plan_total) < D("1e-30")
+        assert abs(sum(p.reforecast_horizon for p in posts) - reforecast_total) < D("1e-30")
+        for post in posts:
+            assert abs(post.reforecast_horizon - post.plan_horizon - post.variance) < D("1e-30")
+    integration = next(p for p in tracking.costs_by_post if p.category == "integration")
+    assert (integration.plan_horizon, integration.reforecast_horizon) == (D(18000), D(21500))

@@ -192,3 +192,15 @@ def test_a_tracked_projects_plan_asks_before_reopening(client, world, tracked):
     assert "Rouvrir le brouillon" in review and "Approuvé v1" in review
     detail = client.get(reverse("roi:project_detail", args=[tracked.pk])).content.decode()
     assert 'data-testid="tracking-link"' in detail
+
+
+def test_tracking_with_no_closed_month_yet(client, world, approved):
+    services.tracking_start(project=approved, user=world.users["consultant"],
+                            go_live_date=datetime.date(2026, 11, 1), as_of_month=0)
+    client.force_login(world.users["consultant"])
+    page = client.get(reverse("roi:project_tracking", args=[approved.pk])).content.decode()
+    assert "Clore le mois 1" in page and "roi-chart-tracking" in page
+    grid = client.get(reverse("roi:project_actuals", args=[approved.pk])).content.decode()
+    assert "Aucun mois n’est encore clos" in grid
+    not_yet = client.get(reverse("roi:project_tracking", args=[world.other_project.pk]))
+    assert not_yet.status_code == 404
