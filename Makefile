@@ -15,6 +15,7 @@ WITH_TEST_DB = $(if $(DATABASE_URL),,$(PYTHON) -m config.devdb run --temporary -
 
 help:
 	@echo "make run    install, start the private PostgreSQL, migrate, load demo data, serve on :$(PORT)"
+	@echo "            with one task worker next to the web server (Ctrl-C stops both)"
 	@echo "make test   install, run the whole test suite (browser tests included) on PostgreSQL"
 	@echo "make bench  measure and write docs/benchmarks.md"
 
@@ -59,8 +60,8 @@ serve:
 	@$(PYTHON) manage.py createcachetable
 	@$(PYTHON) manage.py load_catalogue
 	@$(PYTHON) manage.py load_demo
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
-	@$(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT)/ with one task worker (Ctrl-C stops both)"
+	@$(PYTHON) -m config.run $(PORT)
 
 test: install
 	@$(WITH_TEST_DB) $(PYTHON) -m pytest -p no:cacheprovider

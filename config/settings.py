@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "simple_history",
+    # The task queue, in PostgreSQL (roi/tasks/; workers: `manage.py procrastinate worker`).
+    "procrastinate.contrib.django",
     "roi",
     "checklist",
 ]
@@ -227,6 +229,14 @@ if env_bool("BEHIND_TLS_PROXY", False):
     # The reverse proxy terminates TLS and says so in this header; trust it only when told.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# The task queue (Procrastinate, on the same PostgreSQL): the modules holding the tasks, and
+# the time a worker gives one document to render before it is stopped and retried.
+PROCRASTINATE_IMPORT_PATHS = ["roi.tasks.documents", "roi.tasks.mail", "roi.tasks.periodic"]
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
+RENDER_TIMEOUT_SECONDS = int(os.environ.get("RENDER_TIMEOUT_SECONDS", "120"))
+# After a committed change, the dossier is rendered once the edits have paused this long.
+RENDER_DEBOUNCE_SECONDS = float(os.environ.get("RENDER_DEBOUNCE_SECONDS", "3"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -237,5 +247,6 @@ LOGGING = {
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "procrastinate": {"level": os.environ.get("PROCRASTINATE_LOG_LEVEL", "WARNING")},
     },
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,6 +22,41 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def run_jobs_in_this_transaction() -> int:
+    """Run, in this test's own transaction, the jobs queued in it for the emails and the
+    frozen version PDFs (then delete them), and return how many ran.
+
+    The queue is the real one (rows of procrastinate_jobs in the test database, their
+    arguments through JSON); only the execution differs from a worker's: a test that runs
+    inside a transaction that never commits cannot be seen by a worker's own connection.
+    The tests of the queue itself (tests/roi/tasks/) run real workers on committed data.
+    The dossier's debounced re-renders are left queued (no PDF for every wizard test)."""
+    from django.db import connection
+    from procrastinate.contrib.django import app
+
+    from roi.documents.prepared import VERSION, render
+    from roi.tasks.documents import RENDER_TASK
+
+    count = 0
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, task_name, args FROM procrastinate_jobs WHERE status = 'todo' "
+                "AND (task_name = 'roi.send_email' OR (task_name = %s AND args->>'kind' = %s))"
+                " ORDER BY id", [RENDER_TASK, VERSION])
+            jobs = cursor.fetchall()
+            if not jobs:
+                return count
+            for job_id, task_name, raw in jobs:
+                args = json.loads(raw) if isinstance(raw, str) else raw
+                cursor.execute("DELETE FROM procrastinate_jobs WHERE id = %s", [job_id])
+                if task_name == RENDER_TASK:
+                    render(args["kind"], args["target_id"])
+                else:
+                    app.tasks[task_name](**args)
+                count += 1
+
+
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):
     """Do something (a request, a service call) and then what it asked to do once its
@@ -29,7 +65,29 @@ def committed(django_capture_on_commit_callbacks):
 
     def run(action, *args, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
+            result = action(*args, **kwargs)
+        run_jobs_in_this_transaction()
+        return result
+
+    return run
+
+
+@pytest.fixture
+def run_worker(transactional_db):
+    """Run a real Procrastinate worker in this process until the queue is empty (committed
+    data only: use it in tests on ``transactional_db``)."""
+    from django.db import connection
+    from procrastinate.contrib.django import app
+
+    # The queue's tables are not Django's to flush between tests: start from an empty queue.
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE procrastinate_jobs, procrastinate_periodic_defers CASCADE")
+
+    def run(**options) -> None:
+        connector = app.connector.get_worker_connector()
+        with app.replace_connector(connector):
+            app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False,
+                           **options)
 
     return run
 

@@ -17,7 +17,7 @@ from checklist.catalogue.completeness import Completeness
 from checklist.catalogue.models import RECURRENCE_CHOICES, CatalogueVersion
 from checklist.catalogue.reader import CatalogueInfo, catalogue_info, file_version
 from roi.calculation import Case, case_to_json
-from roi.documents.cache import cached, document_key
+from roi.documents.cache import cache_get, cached, document_key
 from roi.documents.dossier import headline_cells, line_totals, short_help
 from roi.documents.pdf import html_to_pdf, stylesheet
 from roi.formats import Formatter, active_language, currency_symbol
@@ -122,18 +122,28 @@ def render_checklist(project: RoiProject | None = None, *, use_database: bool = 
 
     lang = project.language or settings.LANGUAGE_CODE
     overview = project_overview(project, lang=lang)
-    key = document_key("checklist", [
-        case_to_json(overview.case), project.pk, project.name, project.client.name, lang,
-        sorted((a.subitem_id, a.status, a.reason) for a in overview.answers.values()),
-        overview.catalogue_version.version if overview.catalogue_version else file_version(),
-        timezone.localdate(),
-    ])
+    key = _project_key(project, overview, lang)
 
     def build() -> bytes:
         with override(lang):
             return html_to_pdf(_html(checklist_context(overview)))
 
     return cached(key, build)
+
+
+def checklist_ready(project: RoiProject) -> bytes | None:
+    """The project's pre-filled checklist if it is in the cache (never renders)."""
+    lang = project.language or settings.LANGUAGE_CODE
+    return cache_get(_project_key(project, project_overview(project, lang=lang), lang))
+
+
+def _project_key(project: RoiProject, overview: ProjectOverview, lang: str) -> str:
+    return document_key("checklist", [
+        case_to_json(overview.case), project.pk, project.name, project.client.name, lang,
+        sorted((a.subitem_id, a.status, a.reason) for a in overview.answers.values()),
+        overview.catalogue_version.version if overview.catalogue_version else file_version(),
+        timezone.localdate(),
+    ])
 
 
 def checklist_filename(project: RoiProject | None = None) -> str:

@@ -53,7 +53,7 @@ from roi.calculation import (
     parse_case,
 )
 from roi.calculation.kpi import LTV_CAC_CODE, LTV_CAC_HEALTHY_MAX, LTV_CAC_HEALTHY_MIN
-from roi.documents.cache import cached, document_key
+from roi.documents.cache import cache_get, cached, document_key
 from roi.documents.charts import cashflow_svg, posts_svg, tornado_svg
 from roi.documents.pdf import html_to_pdf, stylesheet
 from roi.formats import Formatter, irr_capped
@@ -70,7 +70,7 @@ from roi.review.selectors import (
 from roi.texts import SCENARIO_NAMES, warning_text
 
 __all__ = ["DossierMeta", "build_dossier_context", "dossier_cache_key", "dossier_context",
-           "dossier_filename", "project_dossier", "render_case_dossier", "render_dossier",
+           "dossier_filename", "dossier_ready", "project_dossier", "render_case_dossier", "render_dossier",
            "render_version_dossier", "short_help", "version_filename"]
 
 
@@ -544,6 +544,20 @@ def _key(kind: str, inputs: _Inputs) -> str:
 def dossier_cache_key(project: RoiProject) -> str:
     """The cache key of a project's dossier (a few queries, no computation, no rendering)."""
     return _key("dossier", _inputs(project))
+
+
+def dossier_ready(project: RoiProject) -> tuple[bytes | None, str]:
+    """The dossier :func:`project_dossier` would return and its file name, if it is already
+    there (the frozen version's PDF, or today's edition in the cache); ``None`` otherwise.
+    Never renders: a few queries, no computation."""
+    inputs = _inputs(project)
+    if inputs.version is not None:
+        frozen = ProjectVersion.objects.filter(pk=inputs.version.pk).values_list(
+            "pdf", flat=True).first()
+        if frozen:
+            return bytes(frozen), version_filename(inputs.version)
+        return cache_get(_key("dossier", inputs)), version_filename(inputs.version)
+    return cache_get(_key("dossier", inputs)), dossier_filename(project)
 
 
 def _context(inputs: _Inputs) -> dict:

@@ -45,11 +45,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import io
 import re
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from fractions import Fraction
+from pathlib import Path
 
 import xlsxwriter
 from django.conf import settings
@@ -62,8 +64,17 @@ from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
 
 from checklist.catalogue.models import RECURRENCE_CHOICES
 from checklist.catalogue.reader import CatalogueInfo, catalogue_from_file
-from roi.calculation import Case, CaseResult, LineItem, Recurrence, compute, item_totals
+from roi.calculation import (
+    Case,
+    CaseResult,
+    LineItem,
+    Recurrence,
+    case_to_json,
+    compute,
+    item_totals,
+)
 from roi.calculation.lines import post_flows
+from roi.documents.cache import cache_get, cached, document_key
 from roi.formats import (
     excel_money_format,
     excel_number_format,
@@ -1030,11 +1041,33 @@ def _without_garbage_collection():
             gc.enable()
 
 
+# A change of this module's code changes the workbook: the cache keys carry its fingerprint.
+WORKBOOK_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def _workbook_key(project, overview) -> str:
+    version = overview.catalogue_version
+    return document_key("xlsx", [
+        case_to_json(overview.case), project.pk, project.name, project.client.name,
+        overview.lang, version.version if version else None,
+        version.pk if version else None, WORKBOOK_VERSION,
+        # The workbook prints the day it was made.
+        timezone.localdate(),
+    ])
+
+
 def project_workbook(project) -> bytes:
     """The .xlsx file of a stored project, in the project's language, its posts named by the
-    project's catalogue version (for the web download)."""
+    project's catalogue version (for the web download), from the document cache when
+    nothing it shows has changed."""
     overview = project_overview(project, lang=project.language or settings.LANGUAGE_CODE)
-    return build_workbook(overview.case, lang=overview.lang, catalogue=overview.catalogue,
-                          result=overview.result, client_name=project.client.name,
-                          project_name=project.name)
+    return cached(_workbook_key(project, overview), lambda: build_workbook(
+        overview.case, lang=overview.lang, catalogue=overview.catalogue,
+        result=overview.result, client_name=project.client.name, project_name=project.name))
+
+
+def workbook_ready(project) -> bytes | None:
+    """The project's workbook if it is in the cache (never builds it)."""
+    overview = project_overview(project, lang=project.language or settings.LANGUAGE_CODE)
+    return cache_get(_workbook_key(project, overview))
 

@@ -1,0 +1,75 @@
+"""Periodic tasks: Procrastinate's scheduler, run by the workers (one of them defers each
+occurrence; the others see it is taken), in UTC.
+
+- ``roi.purge_deleted`` daily at 03:00: the projects deleted more than the grace period ago
+  removed for good (the same service as ``./manage.py purge_deleted``).
+- ``roi.daily_hooks`` daily at 07:00: every function registered with :func:`every_day`, each
+  on its own (one that fails is logged and does not stop the others; none is retried, so that
+  a reminder is never sent twice).
+- ``roi.retry_stalled_jobs`` every minute: a job whose worker died (killed mid-render, machine
+  lost) stops sending heartbeats; it is put back in the queue and another worker finishes it.
+
+To add daily work, call ``every_day(function)`` at import time in a module the workers import
+(a module of ``settings.PROCRASTINATE_IMPORT_PATHS``, or one imported by it).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from procrastinate import RetryStrategy
+from procrastinate.contrib.django import app
+
+from roi.projects.services import projects_purge
+
+logger = logging.getLogger(__name__)
+
+#: The functions called once a day by ``roi.daily_hooks``, without arguments, in order.
+DAILY_HOOKS: list[Callable[[], object]] = []
+
+# A worker that stopped sending heartbeats this long ago is taken for dead.
+STALLED_AFTER_SECONDS = 60
+
+
+def every_day(function: Callable[[], object]) -> Callable[[], object]:
+    """Register ``function`` to run once a day (usable as a decorator); idempotent."""
+    if function not in DAILY_HOOKS:
+        DAILY_HOOKS.append(function)
+    return function
+
+
+@app.periodic(cron="0 3 * * *", periodic_id="purge_deleted")
+@app.task(name="roi.purge_deleted", queueing_lock="roi.purge_deleted",
+          retry=RetryStrategy(max_attempts=3, wait=600))
+def purge_deleted(timestamp: int) -> int:
+    count = projects_purge()
+    logger.info("purge_deleted: %s object(s) removed", count)
+    return count
+
+
+@app.periodic(cron="0 7 * * *", periodic_id="daily_hooks")
+@app.task(name="roi.daily_hooks", queueing_lock="roi.daily_hooks")
+def daily_hooks(timestamp: int) -> list[str]:
+    done = []
+    for function in list(DAILY_HOOKS):
+        name = f"{function.__module__}.{function.__qualname__}"
+        try:
+            function()
+        except Exception:
+            logger.exception("daily hook %s failed", name)
+        else:
+            done.append(name)
+    return done
+
+
+@app.periodic(cron="* * * * *", periodic_id="retry_stalled_jobs")
+@app.task(name="roi.retry_stalled_jobs", queueing_lock="roi.retry_stalled_jobs",
+          pass_context=True)
+async def retry_stalled_jobs(context, timestamp: int) -> int:
+    manager = context.app.job_manager
+    stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER_SECONDS))
+    for job in stalled:
+        logger.warning("job %s (%s) stalled: retried", job.id, job.task_name)
+        await manager.retry_job(job)
+    return len(stalled)

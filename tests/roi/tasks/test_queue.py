@@ -1,0 +1,145 @@
+"""The task queue, for real: jobs in the test database, run by an in-process Procrastinate
+worker on committed data (``transactional_db``)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from procrastinate.contrib.django.models import ProcrastinateJob
+
+from roi.documents import dossier
+from roi.documents.prepared import DOSSIER
+from roi.mail import mail_after_commit
+from roi.projects.services import project_changed
+from roi.tasks import periodic
+from roi.tasks.documents import (
+    RenderFailed,
+    RenderTimeout,
+    lock_of,
+    render_in_child,
+    render_state,
+    request_render,
+)
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("run_worker")]
+
+
+def jobs(**filters):
+    return list(ProcrastinateJob.objects.filter(**filters).values_list("task_name", "status"))
+
+
+def test_an_email_is_queued_with_the_write_and_sent_by_a_worker(world, run_worker,
+                                                                 mailoutbox):
+    with transaction.atomic():
+        mail_after_commit(subject="Projet\nsoumis", template="roi/email/submitted.txt",
+                          context={"project": world.project, "user": world.users["consultant"], "link": "/x"},
+                          recipients=["daf@test.example", "daf@test.example"])
+        assert mailoutbox == []  # nothing leaves inside the transaction
+    assert jobs(task_name="roi.send_email") == [("roi.send_email", "todo")]
+    run_worker()
+    assert [m.to for m in mailoutbox] == [["daf@test.example"]]
+    assert mailoutbox[0].subject == "Projet soumis"
+    assert jobs(task_name="roi.send_email") == [("roi.send_email", "succeeded")]
+
+
+def test_an_email_of_a_rolled_back_write_is_never_sent(world, run_worker, mailoutbox):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        mail_after_commit(subject="Invitation", template="roi/email/submitted.txt",
+                          context={"project": world.project, "user": world.users["consultant"], "link": "/x"},
+                          recipients=["daf@test.example"])
+        raise RuntimeError
+    assert jobs(task_name="roi.send_email") == []
+    run_worker()
+    assert mailoutbox == []
+
+
+def test_edits_are_debounced_into_one_render_that_fills_the_download_cache(
+        apogea, run_worker, settings):
+    settings.RENDER_DEBOUNCE_SECONDS = 0
+    user = apogea.created_by
+    for _ in range(3):
+        with transaction.atomic():
+            project_changed(project=apogea, user=user)
+    # One job waits for the project's dossier, whatever the number of edits.
+    assert jobs(lock=lock_of(DOSSIER, apogea.pk)) == [("roi.render_document", "todo")]
+    assert dossier.dossier_ready(apogea)[0] is None
+    run_worker()
+    assert render_state(DOSSIER, apogea.pk).status == "succeeded"
+    content, filename = dossier.dossier_ready(apogea)
+    assert content.startswith(b"%PDF") and filename.endswith("-brouillon.pdf")
+    # The same bytes as the download renders: same function, same cache key.
+    assert dossier.project_dossier(apogea)[0] == content
+
+
+def test_the_edit_after_a_render_is_rendered_again(apogea, run_worker, settings):
+    settings.RENDER_DEBOUNCE_SECONDS = 0
+    request_render(DOSSIER, apogea.pk)
+    run_worker()
+    before = dossier.dossier_ready(apogea)[0]
+    apogea.name = "Nouveau nom"
+    apogea.save(update_fields=["name"])
+    assert dossier.dossier_ready(apogea)[0] is None  # the key follows the content
+    with transaction.atomic():
+        project_changed(project=apogea, user=apogea.created_by)
+    run_worker()
+    after = dossier.dossier_ready(apogea)[0]
+    assert after is not None and after != before
+
+
+def test_a_render_past_the_timeout_is_stopped(apogea):
+    with pytest.raises(RenderTimeout):
+        render_in_child(DOSSIER, apogea.pk, timeout=0.05)
+
+
+def test_a_failed_render_raises_for_a_retry(world):
+    with pytest.raises(RenderFailed, match="not found"):
+        render_in_child(DOSSIER, 10**9, timeout=60)
+
+
+def test_the_render_task_retries_failures_but_not_timeouts():
+    from roi.tasks.documents import render_document
+
+    strategy = render_document.retry_strategy
+    assert strategy.max_attempts >= 2
+    assert strategy.retry_exceptions == {RenderFailed}
+
+
+def test_periodic_tasks_are_scheduled():
+    from procrastinate.contrib.django import app
+
+    periodic_tasks = {p.task.name: p.cron for p in app.periodic_registry.periodic_tasks.values()}
+    assert periodic_tasks["roi.purge_deleted"] == "0 3 * * *"
+    assert periodic_tasks["roi.daily_hooks"] == "0 7 * * *"
+    assert periodic_tasks["roi.retry_stalled_jobs"] == "* * * * *"
+
+
+def test_daily_hooks_run_each_registered_function_on_its_own(monkeypatch):
+    calls = []
+
+    def failing():
+        calls.append("failing")
+        raise RuntimeError("boom")
+
+    def reminders():
+        calls.append("reminders")
+
+    monkeypatch.setattr(periodic, "DAILY_HOOKS", [])
+    periodic.every_day(failing)
+    periodic.every_day(reminders)
+    periodic.every_day(reminders)  # idempotent
+    done = periodic.daily_hooks(timestamp=0)
+    assert calls == ["failing", "reminders"]
+    assert done == [f"{__name__}.{reminders.__qualname__}"]
+
+
+def test_purge_deleted_as_a_task(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from roi.projects.models import RoiProject
+
+    RoiProject.objects.filter(pk=world.project.pk).update(
+        deleted_at=timezone.now() - timedelta(days=365))
+    assert periodic.purge_deleted(timestamp=0) >= 1
+    assert not RoiProject.objects.filter(pk=world.project.pk).exists()
