@@ -777,7 +777,8 @@ def markdown(r: dict) -> str:
             out += ["Errors:", "", *error_lines(fault), ""]
     out += [
         f"Total run time {r['total_s']:.0f} s. Repeat with `make loadtest` "
-        "(options: `.venv/bin/python bench/loadtest.py --help`).",
+        "(options: `.venv/bin/python bench/loadtest.py --help`); the servers' logs of the "
+        "last run are kept in `var/loadtest/`.",
     ]
     return "\n".join(out)
 
@@ -920,7 +921,7 @@ async def finish_faults(run: Run, cluster: Cluster, procs: Processes, r: dict, w
             wk.update(ok=False, at="–", line="no render job was seen running to kill",
                       detail="no render job was seen `doing` within 25 s, nothing was killed.")
         r["worker_fault"] = wk
-        idle = await wait_queue_idle(cluster, max(10.0, args.retry_timeout / 2))
+        idle = await wait_queue_idle(cluster, 30)
         after = await asyncio.to_thread(jobs, cluster)
         before = pg.get("jobs_before", {})
         missing = [j for j in before if j not in after]
@@ -1079,6 +1080,12 @@ def main(argv: list[str] | None = None) -> int:
         if procs is not None:
             procs.stop_all()
         cluster.stop()
+        # The servers' logs outlive the cluster: var/loadtest/ (not versioned).
+        keep = BASE_DIR / "var" / "loadtest"
+        shutil.rmtree(keep, ignore_errors=True)
+        keep.mkdir(parents=True, exist_ok=True)
+        for logfile in cluster.tmp.glob("*.log"):
+            shutil.copy(logfile, keep / logfile.name)
         cluster.remove()
     r["total_s"] = time.monotonic() - started
     text = markdown(r)
