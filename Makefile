@@ -11,7 +11,7 @@ APT_PACKAGES := postgresql chromium fonts-dejavu-core fonts-inter fonts-liberati
 WITH_DB = $(if $(DATABASE_URL),,$(PYTHON) -m config.devdb run --)
 WITH_TEST_DB = $(if $(DATABASE_URL),,$(PYTHON) -m config.devdb run --temporary --)
 
-.PHONY: help install system-packages run serve test lint deploy-check bench clean
+.PHONY: help install system-packages run serve test lint deploy-check bench loadtest clean
 
 help:
 	@echo "make run    install, start the private PostgreSQL, migrate, load demo data, serve on :$(PORT)"
@@ -77,6 +77,11 @@ deploy-check: install
 
 bench: install
 	@$(WITH_TEST_DB) $(PYTHON) bench/run.py
+
+# 50 users against gunicorn (+ the task worker), then a PostgreSQL restart and a killed worker;
+# its own throwaway PostgreSQL, loopback only, about 5 minutes. Figures: docs/benchmarks.md.
+loadtest: install
+	@$(PYTHON) bench/loadtest.py
 
 clean:
 	rm -rf .venv var/staticfiles
