@@ -8,8 +8,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 
 from checklist.catalogue.models import CatalogueVersion, SubItem
 from roi.projects.models import AnswerStatus, ChecklistAnswer, LineItem, RoiProject
@@ -178,7 +180,7 @@ def _demo_tracking(client: Client, users: dict, catalogue) -> None:
         for index, (kind, category, code, label, amount, recurrence) in enumerate(APOGEA_LINES)
     )
     project_refresh_figures(project)
-    link = "/"
+    link = settings.SITE_URL + reverse("roi:project_review", args=[project.pk])
     review.project_submit(project=project, user=consultant, link=link, confirm_incomplete=True)
     review.project_approve(project=project, user=users["daf@demo.example"], link=link,
                            comment="Approuvé en comité du 15 décembre 2025.",
