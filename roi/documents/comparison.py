@@ -31,7 +31,7 @@ from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 from checklist.catalogue.completeness import Completeness, less_reliable
 from checklist.catalogue.reader import CatalogueInfo, catalogue_from_file
 from roi.calculation.comparison import Comparison, comparison_document
-from roi.documents.cache import cached, document_key
+from roi.documents.cache import cache_get, cached, document_key
 from roi.documents.charts import options_cashflow_svg
 from roi.documents.pdf import html_to_pdf, stylesheet
 from roi.documents.workbook import (
@@ -209,13 +209,27 @@ def render_comparison_pdf(comparison: Comparison, *, options: Sequence[OptionInf
         return html_to_pdf(render_to_string("pdf/comparison.html", context))
 
 
+def _comparison_key(*, options: Sequence[OptionInfo], document: dict, title: str,
+                    client_name: str, lang: str) -> str:
+    return document_key("comparison", [
+        document, [(o.name, o.todo, o.total) for o in options], title, client_name, lang,
+        timezone.localdate()])
+
+
+def comparison_pdf_ready(comparison: Comparison, *, options: Sequence[OptionInfo],
+                         document: dict, title: str, client_name: str, lang: str
+                         ) -> bytes | None:
+    """What :func:`cached_comparison_pdf` would return, if already rendered (never renders)."""
+    return cache_get(_comparison_key(options=options, document=document, title=title,
+                                     client_name=client_name, lang=lang))
+
+
 def cached_comparison_pdf(comparison: Comparison, *, options: Sequence[OptionInfo],
                           document: dict, title: str, client_name: str, lang: str) -> bytes:
     """:func:`render_comparison_pdf`, from the document cache when nothing it shows has
     changed (the figures, the names, the checklists' state, the language, today's date)."""
-    key = document_key("comparison", [
-        document, [(o.name, o.todo, o.total) for o in options], title, client_name, lang,
-        timezone.localdate()])
+    key = _comparison_key(options=options, document=document, title=title,
+                          client_name=client_name, lang=lang)
     return cached(key, lambda: render_comparison_pdf(
         comparison, options=options, document=document, title=title,
         client_name=client_name, lang=lang))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from roi.calculation import CaseResult
+from roi.documents.cache import cache_get, cached, document_key
 from roi.documents.charts import tracking_svg
 from roi.documents.pdf import html_to_pdf, stylesheet
 from roi.formats import Formatter
@@ -113,9 +114,34 @@ def _review(project: RoiProject, months: int) -> TrackingReview:
     return review
 
 
+def review_of(project: RoiProject, months: int) -> TrackingReview:
+    """The review recorded at ``months`` after go-live (404 when there is none)."""
+    return _review(project, months)
+
+
+def _report_key(review: TrackingReview) -> str:
+    # What the report shows: the review (recorded once per milestone), the project's inputs
+    # and actuals at this revision, its language, today's edition date.
+    project = review.project
+    return document_key("review-report", [review.pk, project.pk, project.revision,
+                                          project.language, timezone.localdate()])
+
+
+def review_report_ready(review: TrackingReview) -> bytes | None:
+    """The report :func:`review_report` would return, if already rendered (never renders)."""
+    return cache_get(_report_key(review))
+
+
+def review_report(review: TrackingReview) -> bytes:
+    """The "Bilan à N mois" PDF of ``review``, from the document cache when nothing it shows
+    has changed. Slow when not cached: the workers call it (roi.documents.prepared)."""
+    return cached(_report_key(review), lambda: render_review_report(
+        review.project, review.months_after_go_live))
+
+
 def render_review_report(project: RoiProject, months: int) -> bytes:
     """The "Bilan à N mois" PDF of the review recorded at ``months`` after go-live (404 when
-    there is none), in the project's language. Rendered on demand (a few pages)."""
+    there is none), in the project's language (a few pages; rendered by a worker)."""
     review = _review(project, months)
     lang = project.language or "fr"
     with override(lang):

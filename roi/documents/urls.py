@@ -18,6 +18,8 @@ urlpatterns = [
          name="version_pdf"),
     path("projects/<int:project_id>/tracking/reviews/<int:months>/bilan.pdf",
          views.tracking_review_pdf, name="tracking_review_pdf"),
+    path("projects/<int:project_id>/tracking/reviews/<int:months>/bilan.pdf/status",
+         views.tracking_review_pdf_status, name="tracking_review_pdf_status"),
     # Polled by the page "en préparation" while a worker renders the file.
     path("projects/<int:project_id>/checklist.pdf/status", views.project_checklist_status,
          name="project_checklist_status"),

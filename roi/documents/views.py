@@ -18,9 +18,18 @@ from django.views.decorators.http import require_safe
 
 from roi.access import Action, ProjectAccess, require_project
 from roi.calculation import case_to_json
-from roi.documents import checklist, tracking_report
+from roi.documents import checklist
 from roi.documents.downloads import JSON, PDF, download
-from roi.documents.prepared import CHECKLIST, DOSSIER, VERSION, XLSX_KIND, ready
+from roi.documents.prepared import (
+    CHECKLIST,
+    DOSSIER,
+    REVIEW_REPORT,
+    VERSION,
+    XLSX_KIND,
+    ready,
+    review_target,
+)
+from roi.documents.tracking_report import review_of
 from roi.projects.cases import project_case
 from roi.review.models import ProjectVersion
 from roi.tasks.documents import render_state, request_render
@@ -33,10 +42,12 @@ def checklist_blank(request: HttpRequest) -> HttpResponse:
                     content_type=PDF, public=True)
 
 
-def _prepared(request: HttpRequest, *, kind: str, target, target_id: int, project,
-              download_url: str, status_url: str, polling: bool) -> HttpResponse:
+def prepared_response(request: HttpRequest, *, kind: str, target, target_id: int,
+                      back: tuple[str, str], download_url: str, status_url: str,
+                      polling: bool) -> HttpResponse:
     """The file if it is ready; otherwise (a worker asked for it) the page that waits for it,
-    or, polled by that page (``polling``), its progress."""
+    or, polled by that page (``polling``), its progress. ``back``: (address, name) of the
+    page the file belongs to (a project, a decision)."""
     file = ready(kind, target)
     if file.content is not None:
         if polling:
@@ -50,7 +61,7 @@ def _prepared(request: HttpRequest, *, kind: str, target, target_id: int, projec
     if not state.pending:  # never asked, finished for another revision, or failed: (re)try
         request_render(kind, target_id)
         state = render_state(kind, target_id)
-    context = {"project": project, "kind": kind, "state": state, "failed": failed,
+    context = {"back_url": back[0], "back_name": back[1], "kind": kind, "state": state, "failed": failed,
                "retrying": state.attempts > 0, "download_url": download_url,
                "status_url": status_url, "filename": file.filename, "done": False,
                "progress": 60 if state.status == "doing" else 20}
@@ -59,12 +70,16 @@ def _prepared(request: HttpRequest, *, kind: str, target, target_id: int, projec
     return render(request, "documents/preparing.html", context)
 
 
+def _back(project) -> tuple[str, str]:
+    return reverse("roi:project_detail", args=[project.pk]), project.name
+
+
 def _project_document(request, access: ProjectAccess, kind: str, *, polling: bool):
     project = access.project
     names = {DOSSIER: "project_dossier", CHECKLIST: "project_checklist",
              XLSX_KIND: "project_xlsx"}
-    return _prepared(
-        request, kind=kind, target=project, target_id=project.pk, project=project,
+    return prepared_response(
+        request, kind=kind, target=project, target_id=project.pk, back=_back(project),
         download_url=reverse(f"documents:{names[kind]}", args=[project.pk]),
         status_url=reverse(f"documents:{names[kind]}_status", args=[project.pk]),
         polling=polling)
@@ -122,8 +137,8 @@ def _version_document(request, access: ProjectAccess, number: int, *, polling: b
     if version is None:
         raise Http404
     version.project = access.project
-    return _prepared(
-        request, kind=VERSION, target=version, target_id=version.pk, project=access.project,
+    return prepared_response(
+        request, kind=VERSION, target=version, target_id=version.pk, back=_back(access.project),
         download_url=reverse("documents:version_pdf", args=[access.project.pk, number]),
         status_url=reverse("documents:version_pdf_status", args=[access.project.pk, number]),
         polling=polling)
@@ -142,12 +157,27 @@ def version_pdf_status(request: HttpRequest, access: ProjectAccess,
     return _version_document(request, access, number, polling=True)
 
 
+def _review_report(request, access: ProjectAccess, months: int, *, polling: bool):
+    project = access.project
+    review = review_of(project, months)  # 404 when no review is recorded there
+    target = review_target(review.pk)
+    return prepared_response(
+        request, kind=REVIEW_REPORT, target=target, target_id=review.pk, back=_back(project),
+        download_url=reverse("documents:tracking_review_pdf", args=[project.pk, months]),
+        status_url=reverse("documents:tracking_review_pdf_status", args=[project.pk, months]),
+        polling=polling)
+
+
 @require_safe
 @require_project(Action.VIEW)
 def tracking_review_pdf(request: HttpRequest, access: ProjectAccess, months: int
                         ) -> HttpResponse:
-    """The "Bilan à N mois" of a recorded tracking review."""
-    project = access.project
-    return download(tracking_report.render_review_report(project, months),
-                    filename=tracking_report.review_report_filename(project, months),
-                    content_type=PDF)
+    """The "Bilan à N mois" of a recorded tracking review (prepared by a worker)."""
+    return _review_report(request, access, months, polling=False)
+
+
+@require_safe
+@require_project(Action.VIEW)
+def tracking_review_pdf_status(request: HttpRequest, access: ProjectAccess, months: int
+                               ) -> HttpResponse:
+    return _review_report(request, access, months, polling=True)

@@ -7,13 +7,13 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from roi.access import Action, ClientAccess, DecisionAccess, require_client, require_decision
-from roi.documents.comparison import OptionInfo, cached_comparison_pdf, comparison_context
-from roi.documents.downloads import PDF, download
+from roi.documents.comparison import OptionInfo, comparison_context
+from roi.documents.prepared import DECISION
+from roi.documents.views import prepared_response
 from roi.errors import ServiceError
 from roi.formats import active_language
 from roi.options import services
@@ -79,15 +79,26 @@ def decision_detail(request: HttpRequest, access: DecisionAccess) -> HttpRespons
 @require_decision(Action.VIEW)
 def decision_pdf(request: HttpRequest, access: DecisionAccess) -> HttpResponse:
     """The comparison dossier of the decision as it is now."""
-    state = decision_comparison(access.decision, lang=active_language())
-    if state.comparison is None:
+    return _decision_pdf(request, access, polling=False)
+
+
+@require_decision(Action.VIEW)
+def decision_pdf_status(request: HttpRequest, access: DecisionAccess) -> HttpResponse:
+    return _decision_pdf(request, access, polling=True)
+
+
+def _decision_pdf(request: HttpRequest, access: DecisionAccess, *, polling: bool
+                  ) -> HttpResponse:
+    """Prepared by a worker, in the reference option's language, as a project's dossier."""
+    decision = access.decision
+    if decision_comparison(decision).comparison is None:
         raise Http404
-    content = cached_comparison_pdf(state.comparison, options=_infos(state),
-                                    document=state.document,
-                                    title=access.decision.name, client_name=access.client.name,
-                                    lang=active_language())
-    return download(content, content_type=PDF,
-                    filename=f"comparaison-{slugify(access.decision.name) or 'options'}.pdf")
+    args = [access.client.pk, decision.pk]
+    return prepared_response(
+        request, kind=DECISION, target=decision, target_id=decision.pk,
+        back=(reverse("roi:decision_detail", args=args), decision.name),
+        download_url=reverse("roi:decision_pdf", args=args),
+        status_url=reverse("roi:decision_pdf_status", args=args), polling=polling)
 
 
 @require_POST

@@ -41,6 +41,8 @@ MATRIX: dict = {
     "roi:decision_create#post": ("client", "post", Action.EDIT, {"name": "Choix"}),
     "roi:decision_detail": (decision_url("roi:decision_detail"), "get", Action.VIEW, None),
     "roi:decision_pdf": (decision_url("roi:decision_pdf"), "get", Action.VIEW, None),
+    "roi:decision_pdf_status": (decision_url("roi:decision_pdf_status"), "get", Action.VIEW,
+                                None),
     "roi:decision_option_add": (decision_url("roi:decision_option_add"), "post", Action.EDIT,
                                 {}),
     "roi:decision_option_new": (decision_url("roi:decision_option_new"), "get", Action.EDIT,

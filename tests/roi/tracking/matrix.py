@@ -70,4 +70,7 @@ MATRIX: dict = {
          "comment": "Conforme"}),
     "documents:tracking_review_pdf": (tracked("documents:tracking_review_pdf", 3, review=True),
                                       "get", Action.VIEW, None),
+    "documents:tracking_review_pdf_status": (
+        tracked("documents:tracking_review_pdf_status", 3, review=True), "get", Action.VIEW,
+        None),
 }

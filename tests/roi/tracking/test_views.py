@@ -12,7 +12,7 @@ from roi.projects.models import LineItem
 from roi.tenancy.models import Membership, Role
 from roi.tracking import services
 from roi.tracking.models import LineActual, TrackingReview
-from tests.conftest import add_line
+from tests.conftest import add_line, download_prepared
 
 
 def _cell(line, month):
@@ -156,7 +156,8 @@ def test_record_a_review_and_read_its_pdf(client, world, tracked):
     review = TrackingReview.objects.get()
     assert review.reviewer == world.users["consultant"]
     client.force_login(world.users["viewer"])
-    pdf = client.get(reverse("documents:tracking_review_pdf", args=[tracked.pk, 3]))
+    pdf = download_prepared(client, reverse("documents:tracking_review_pdf",
+                                            args=[tracked.pk, 3]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(
         b"".join(pdf.streaming_content) if pdf.streaming else pdf.content)).pages)
