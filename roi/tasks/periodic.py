@@ -21,7 +21,7 @@ import logging
 from collections.abc import Callable
 
 from django.utils import timezone
-from procrastinate import RetryStrategy
+from procrastinate import RetryStrategy, exceptions
 from procrastinate.contrib.django import app
 
 from roi.projects.services import projects_purge
@@ -76,6 +76,21 @@ def daily_hooks(timestamp: int) -> list[str]:
     return done
 
 
+async def _retry(manager, job) -> None:
+    """Put a stalled job back in the queue. When a job with the same queueing lock already
+    waits (a debounced re-render asked after this one started), the waiting one is dropped:
+    both would render the project's latest inputs, and the stalled job is the one retried
+    and finished."""
+    try:
+        await manager.retry_job(job)
+    except exceptions.UniqueViolation:
+        for waiting in await manager.list_jobs_async(queueing_lock=job.queueing_lock,
+                                                     status="todo"):
+            await manager.cancel_job_by_id_async(waiting.id, delete_job=True)
+        await manager.retry_job(job)
+    logger.warning("job %s (%s) stalled: retried", job.id, job.task_name)
+
+
 @app.periodic(cron="* * * * *", periodic_id="retry_stalled_jobs")
 @app.task(name="roi.retry_stalled_jobs", queueing_lock="roi.retry_stalled_jobs",
           pass_context=True)
@@ -83,6 +98,5 @@ async def retry_stalled_jobs(context, timestamp: int) -> int:
     manager = context.app.job_manager
     stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER_SECONDS))
     for job in stalled:
-        logger.warning("job %s (%s) stalled: retried", job.id, job.task_name)
-        await manager.retry_job(job)
+        await _retry(manager, job)
     return len(stalled)

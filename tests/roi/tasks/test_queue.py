@@ -144,3 +144,37 @@ def test_purge_deleted_as_a_task(world):
         deleted_at=timezone.now() - timedelta(days=365))
     assert periodic.purge_deleted(timestamp=0) >= 1
     assert not RoiProject.objects.filter(pk=world.project.pk).exists()
+
+
+def test_a_job_of_a_dead_worker_is_retried_and_finished(apogea, run_worker, settings):
+    """A worker killed mid-render leaves its job 'doing'; meanwhile an edit queued another
+    render with the same lock. The periodic retry puts the stalled job back (dropping the
+    redundant one) and the next worker finishes it."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from django.db import connection
+    from procrastinate.contrib.django import app
+
+    settings.RENDER_DEBOUNCE_SECONDS = 0
+    request_render(DOSSIER, apogea.pk)
+    (stalled,) = ProcrastinateJob.objects.filter(task_name="roi.render_document")
+    with connection.cursor() as cursor:  # what a killed worker leaves behind
+        cursor.execute("INSERT INTO procrastinate_workers (last_heartbeat) VALUES "
+                       "(NOW() - INTERVAL '10 minutes') RETURNING id")
+        (dead_worker,) = cursor.fetchone()
+        cursor.execute("UPDATE procrastinate_jobs SET status = 'doing', worker_id = %s "
+                       "WHERE id = %s", [dead_worker, stalled.id])
+    with transaction.atomic():
+        project_changed(project=apogea, user=apogea.created_by)
+    assert sorted(jobs(lock=lock_of(DOSSIER, apogea.pk))) == [
+        ("roi.render_document", "doing"), ("roi.render_document", "todo")]
+
+    retried = asyncio.run(periodic.retry_stalled_jobs.func(SimpleNamespace(app=app),
+                                                           timestamp=0))
+    assert retried == 1
+    assert jobs(lock=lock_of(DOSSIER, apogea.pk)) == [("roi.render_document", "todo")]
+    run_worker()
+    stalled.refresh_from_db()
+    assert stalled.status == "succeeded" and stalled.attempts >= 1
+    assert dossier.dossier_ready(apogea)[0].startswith(b"%PDF")
