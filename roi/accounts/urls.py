@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from roi.accounts.forms import EmailLoginForm
+from roi.accounts.forms import EmailLoginForm, QueuedPasswordResetForm
 from roi.tenancy import views as tenancy_views
 
 urlpatterns = [
@@ -14,7 +14,8 @@ urlpatterns = [
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
     # Django's reset view answers the same page whether the address exists or not.
-    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/", auth_views.PasswordResetView.as_view(
+        form_class=QueuedPasswordResetForm), name="password_reset"),
     path("password/reset/done/", auth_views.PasswordResetDoneView.as_view(),
          name="password_reset_done"),
     path("reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),

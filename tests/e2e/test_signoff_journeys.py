@@ -71,7 +71,7 @@ def _mobile(browser, page):
 
 
 def test_cfo_requests_changes_the_director_answers_and_the_cfo_approves_v1(
-        page, browser, live_server, e2e_world, apogea_live):
+        page, browser, live_server, e2e_world, apogea_live, run_worker):
     project = apogea_live
     review_url = f"{page.base_url}/projects/{project.pk}/review/"
     # The sales director submits; the checklist still has sub-items to do: asked, confirmed.
@@ -147,6 +147,7 @@ def test_cfo_requests_changes_the_director_answers_and_the_cfo_approves_v1(
     expect(cfo_page.get_by_test_id("changes")).to_have_count(0)
     expect(cfo_page.locator("main")).not_to_contain_text("Modifié depuis")
     expect(cfo_page.get_by_test_id("version-completeness")).to_contain_text("à faire")
+    run_worker()  # the frozen version's PDF, rendered by a worker after the approval
     with cfo_page.expect_download() as info:
         cfo_page.get_by_role("link", name=re.compile("v1 — dossier PDF")).click()
     assert info.value.suggested_filename == "dossier-codir-crm-connecte-a-lerp-v1.pdf"

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, run_jobs_in_this_transaction
 
 
 def test_login_lands_in_workspace(client, world):
@@ -62,11 +62,14 @@ def test_password_reset_does_not_reveal_accounts(client, world, mailoutbox):
     unknown = client.post(reverse("password_reset"), {"email": "nobody@test.example"})
     assert known.status_code == unknown.status_code == 302
     assert known.url == unknown.url
+    assert mailoutbox == []  # queued: a worker sends it
+    assert run_jobs_in_this_transaction() == 1
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["viewer@test.example"]
 
 
 def test_password_reset_link_sets_a_new_password(client, world, mailoutbox):
     client.post(reverse("password_reset"), {"email": "viewer@test.example"})
+    run_jobs_in_this_transaction()
     link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mailoutbox[0].body).group(1)
     response = client.get(link, follow=True)
     form_url = response.redirect_chain[-1][0]
