@@ -61,7 +61,6 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
     from django.urls import reverse
-
     from harness import Server, bench_projects
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

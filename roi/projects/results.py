@@ -12,7 +12,7 @@ from roi.texts import SCENARIO_NAMES, warning_text
 
 
 def results_context(overview: ProjectOverview) -> dict:
-    result = overview.result
+    result = overview.figures  # no line loaded when the figures are cached
     lang = (get_language() or "fr")[:2]
     currency = overview.project.currency
     labels = overview.catalogue.post_titles
@@ -42,5 +42,5 @@ def results_context(overview: ProjectOverview) -> dict:
         "tornado_chart": mark_safe(
             charts.tornado_svg(result, labels=labels, lang=lang)
             + charts.tornado_svg(result, labels=labels, lang=lang, compact=True)),
-        "has_lines": bool(result.case.costs or result.case.gains),
+        "has_lines": overview.has_lines,
     }
