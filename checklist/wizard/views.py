@@ -199,7 +199,8 @@ def summary_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
         return _next_or_stay(request, access.project, step)
     state = wizard_state(access.project, lines_of=None)
     return render_step(request, access, step, "checklist/step_summary.html",
-                       results_context(state.overview), state=state)
+                       results_context(state.overview, can_edit=access.can_edit),
+                       state=state)
 
 
 STEP_HANDLERS = {

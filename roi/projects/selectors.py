@@ -171,6 +171,8 @@ class ProjectOverview:
     @functools.cached_property
     def line_totals(self) -> dict[int, tuple[Decimal, Decimal]]:
         """Line id -> (total over the horizon, total before risk adjustment)."""
+        if "lines" in self.__dict__:
+            self.lines_figured(self.lines)
         return {pk: (f.total, f.total_unadjusted) for pk, f in self.engine.lines.items()}
 
     def line_total(self, line: LineItem) -> tuple[Decimal, Decimal]:
@@ -180,8 +182,10 @@ class ProjectOverview:
         """Make sure the cached results cover ``lines``, read apart from them (a change that
         committed in between): else the engine runs again on the rows as they are now."""
         if any(line.pk not in self.engine.lines for line in lines):
-            for name in ("lines", "case", "engine", "figures", "result", "line_totals",
-                         "counted", "completeness"):
+            if "lines" in self.__dict__ and any(
+                    line.pk not in {row.pk for row in self.lines} for line in lines):
+                self.__dict__.pop("lines")  # read before the change: read again
+            for name in ("case", "engine", "figures", "result", "line_totals"):
                 self.__dict__.pop(name, None)
             self.engine = engine_results(self.project, self.catalogue_version,
                                          lambda: (self.case, self.lines), fresh=True)
