@@ -49,7 +49,7 @@ from roi.models import (  # noqa: E402
     Role,
 )
 
-PAIRS = 7
+PAIRS = 5
 DOWNLOAD_PAIRS = 25
 OVERHEAD_TARGET_PERCENT = 30.0
 SPEEDUP_TARGET = 50.0

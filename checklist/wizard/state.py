@@ -106,12 +106,12 @@ class WizardState:
     def open_comments_by_post(self) -> dict[str, int]:
         """Post code -> comments still open on its lines (each line's post from the cached
         engine results: no line loaded for the badges)."""
-        lines = self.overview.engine.lines
+        engine = self.overview.engine
         counts: dict[str, int] = {}
         for line_id, thread in self.threads.by_line.items():
-            figures = lines.get(line_id)
-            if figures is not None and thread.open_count:
-                counts[figures.category] = counts.get(figures.category, 0) + thread.open_count
+            category = engine.category_of(line_id)
+            if category is not None and thread.open_count:
+                counts[category] = counts.get(category, 0) + thread.open_count
         return counts
 
     @functools.cached_property

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
@@ -43,7 +43,7 @@ from roi.text_input import clean_single_line
 # roi.projects.services.project_changed), its catalogue version, and this format. A change is
 # a new key; old keys simply age out. Bump ENGINE_CACHE_FORMAT when the engine's results or
 # their classes change, so that a deploy never reads what an older engine stored.
-ENGINE_CACHE_FORMAT = 1
+ENGINE_CACHE_FORMAT = 2
 ENGINE_CACHE_SECONDS = 7 * 24 * 3600
 
 
@@ -57,14 +57,27 @@ class LineFigures(NamedTuple):
 class EngineResults:
     """What the engine worked out for a project, without its input (the case is the rows'):
     pure engine values (roi.calculation dataclasses, Decimals, ints, strings), no Django
-    object."""
+    object. Each line's figures are kept as strings (category, total, unadjusted total):
+    reading 2 000 of them back is then cheap, and only the lines a page shows become
+    Decimals (:meth:`line`)."""
 
     result: CaseResult  # with case=None: the overview puts its own back
-    lines: dict[int, LineFigures]  # by line id (the engine's item_totals)
+    line_figures: dict[int, tuple[str, str, str]]  # by line id (the engine's item_totals)
 
     @property
     def line_count(self) -> int:
-        return len(self.lines)
+        return len(self.line_figures)
+
+    def has_line(self, line_id: int) -> bool:
+        return line_id in self.line_figures
+
+    def line(self, line_id: int) -> LineFigures:
+        category, total, unadjusted = self.line_figures[line_id]
+        return LineFigures(category, Decimal(total), Decimal(unadjusted))
+
+    def category_of(self, line_id: int) -> str | None:
+        figures = self.line_figures.get(line_id)
+        return figures[0] if figures else None
 
 
 def engine_cache_key(project: RoiProject, catalogue_version: CatalogueVersion | None) -> str:
@@ -89,7 +102,7 @@ def engine_results(project: RoiProject, catalogue_version: CatalogueVersion | No
                + [r for r in lines if r.kind == LineKind.GAIN])
     stored = EngineResults(
         dataclasses.replace(result, case=None),
-        {row.pk: LineFigures(row.category, total, unadjusted)
+        {row.pk: (row.category, str(total), str(unadjusted))
          for row, (total, unadjusted) in zip(ordered, item_totals(case), strict=True)})
     cache.set(key, stored, ENGINE_CACHE_SECONDS)
     return stored
@@ -169,11 +182,11 @@ class ProjectOverview:
         return self.engine.line_count > 0
 
     @functools.cached_property
-    def line_totals(self) -> dict[int, tuple[Decimal, Decimal]]:
+    def line_totals(self) -> Mapping[int, tuple[Decimal, Decimal]]:
         """Line id -> (total over the horizon, total before risk adjustment)."""
         if "lines" in self.__dict__:
             self.lines_figured(self.lines)
-        return {pk: (f.total, f.total_unadjusted) for pk, f in self.engine.lines.items()}
+        return _LineTotals(self.engine)
 
     def line_total(self, line: LineItem) -> tuple[Decimal, Decimal]:
         return self.line_totals[line.pk]
@@ -181,7 +194,7 @@ class ProjectOverview:
     def lines_figured(self, lines: list[LineItem]) -> None:
         """Make sure the cached results cover ``lines``, read apart from them (a change that
         committed in between): else the engine runs again on the rows as they are now."""
-        if any(line.pk not in self.engine.lines for line in lines):
+        if any(not self.engine.has_line(line.pk) for line in lines):
             if "lines" in self.__dict__ and any(
                     line.pk not in {row.pk for row in self.lines} for line in lines):
                 self.__dict__.pop("lines")  # read before the change: read again
@@ -212,6 +225,26 @@ class ProjectOverview:
     def completeness(self) -> Completeness:
         return completeness(self.catalogue, counted=self.counted,
                             not_applicable=self.not_applicable)
+
+
+class _LineTotals(Mapping):
+    """Line id -> (total, total before risk adjustment), made Decimal on first read."""
+
+    def __init__(self, engine: EngineResults):
+        self._engine = engine
+        self._read: dict[int, tuple[Decimal, Decimal]] = {}
+
+    def __getitem__(self, line_id: int) -> tuple[Decimal, Decimal]:
+        if line_id not in self._read:
+            figures = self._engine.line(line_id)
+            self._read[line_id] = (figures.total, figures.total_unadjusted)
+        return self._read[line_id]
+
+    def __iter__(self):
+        return iter(self._engine.line_figures)
+
+    def __len__(self) -> int:
+        return self._engine.line_count
 
 
 def project_overview(project: RoiProject, *, lang: str | None = None) -> ProjectOverview:
