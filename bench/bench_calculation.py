@@ -4,22 +4,17 @@ The case: 200 line items (100 costs, 100 gains over every post, all recurrences,
 confidences, margins, start and end months) over a 60-month horizon with discounting, so that
 every part runs: monthly flows, 6/12/24/36-month views, by-year table, three scenarios with
 NPV and IRR, the tornado and the warnings. ``item_totals`` is what the wizard shows next to each
-line. The timings are interleaved (one of each per round), so that a noisy machine slows them
-alike.
+line.
 
-Run: ``uv run python bench/bench_calculation.py`` (prints a markdown snippet for docs/).
-``--before`` also times the engine as it was before the performance work (the test-only copy
-in tests/calculation/reference/), interleaved with today's, and prints the ratios.
+Run through ``make bench`` (bench/run.py): each run is paired with a GET of the bare page on
+the bench server, A B A B, and the figure is the ratio of the medians.
 """
 
 from __future__ import annotations
 
 import platform
 import random
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -38,9 +33,6 @@ from roi.calculation import (  # noqa: E402
 
 HORIZON_MONTHS = 60
 ITEMS = 200
-RUNS = 30
-# The issue's goal: the engine at most half a bare page (~4–7 ms here over HTTP), so ~2 ms.
-BUDGET_MS = 2.0
 
 
 def build_case(items: int = ITEMS, horizon_months: int = HORIZON_MONTHS) -> Case:
@@ -98,100 +90,53 @@ def losing_case() -> Case:
     return replace(case, gains=tuple(replace(item, amount=item.amount / 4) for item in case.gains))
 
 
-def _interleaved_ms(measures: dict[str, Callable[[], object]],
-                    runs: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
-    """Each measure once per round, ``runs`` rounds after one warm-up round: wall times and
-    CPU times (the process's own, which a busy machine does not inflate), in ms."""
-    for measure in measures.values():
-        measure()  # warm-up (imports, caches)
-    wall: dict[str, list[float]] = {name: [] for name in measures}
-    cpu: dict[str, list[float]] = {name: [] for name in measures}
-    for _ in range(runs):
-        for name, measure in measures.items():
-            started, started_cpu = time.perf_counter(), time.process_time()
-            measure()
-            wall[name].append((time.perf_counter() - started) * 1000)
-            cpu[name].append((time.process_time() - started_cpu) * 1000)
-    return wall, cpu
+PAIRS = 40
+GOAL = 0.5  # the engine at most half a bare page (issue 10)
 
 
-def _measures(case: Case, losing: Case, *, before: bool) -> dict[str, Callable[[], object]]:
-    measures: dict[str, Callable[[], object]] = {
-        "compute": lambda: compute(case),
-        "losing": lambda: compute(losing),
-        "item_totals": lambda: item_totals(case),
-    }
-    if before:
-        from tests.calculation.reference import engine_before, lines_before
+def run(context, count: int = PAIRS) -> dict:
+    """``compute`` on :func:`build_case` (200 lines × 60 months) and on the losing case,
+    each paired A B A B with a GET of the bare page on the bench server."""
+    from harness import pairs, wall_ms
 
-        measures.update({
-            "compute_before": lambda: engine_before.compute_fields(case),
-            "losing_before": lambda: engine_before.compute_fields(losing),
-            "item_totals_before": lambda: lines_before.item_totals(case),
-        })
-    return measures
-
-
-def run(runs: int = RUNS, *, before: bool = False) -> dict:
-    """Time ``compute`` on :func:`build_case` and :func:`losing_case`, and ``item_totals`` on
-    :func:`build_case`; figures in ms (medians, min, max). ``before``: the old engine too."""
     case, losing = build_case(), losing_case()
     result = compute(case)
-    wall, cpu = _interleaved_ms(_measures(case, losing, before=before), runs)
+    bare = context.server.timed_get(context.bare_path, context.data.cookie)
     figures = {
-        "items": len(case.costs) + len(case.gains),
-        "horizon_months": case.horizon_months,
-        "runs": runs,
-        "budget_ms": BUDGET_MS,
+        "items": len(case.costs) + len(case.gains), "horizon_months": case.horizon_months,
         "roi_percent": result.headline.roi_percent,
         "payback_months": result.headline.payback_months,
-        "python": platform.python_version(),
+        "python": platform.python_version(), "goal": GOAL, "pairs": count,
     }
-    for name, values in wall.items():
-        figures[f"{name}_median_ms"] = statistics.median(values)
-        figures[f"{name}_min_ms"] = min(values)
-        figures[f"{name}_max_ms"] = max(values)
-        figures[f"{name}_cpu_median_ms"] = statistics.median(cpu[name])
-    # The keys bench/run.py and earlier reports used.
-    figures["median_ms"] = figures["compute_median_ms"]
-    figures["min_ms"] = figures["compute_min_ms"]
-    figures["max_ms"] = figures["compute_max_ms"]
-    figures["losing_case_median_ms"] = figures["losing_median_ms"]
+    figures["compute"] = pairs(bare, wall_ms(lambda: compute(case)), count).document()
+    figures["losing"] = pairs(bare, wall_ms(lambda: compute(losing)), count).document()
+    figures["item_totals"] = pairs(bare, wall_ms(lambda: item_totals(case)), count).document()
     return figures
 
 
-def markdown(figures: dict) -> str:
+def markdown(f: dict) -> str:
+    from harness import verdict
+
     rows = [
-        ("`compute` (all horizons, scenarios, tornado)", "compute", f"{BUDGET_MS:.0f} ms"),
-        ("same, gains × 0.25 (no IRR at most horizons)", "losing", f"{BUDGET_MS:.0f} ms"),
-        ("`item_totals` (each line's total, the wizard)", "item_totals", ""),
+        ("`compute` (all horizons, scenarios, IRR, tornado)", "compute", True),
+        ("same, gains × 0.25 (no IRR at most horizons)", "losing", True),
+        ("`item_totals` (each line's total, the wizard)", "item_totals", False),
     ]
-    before = "compute_before_median_ms" in figures
-    header = "| Benchmark | Items | Horizon | Runs | Median | Min | Max | CPU (median) | Budget |"
-    rule = "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-    if before:
-        header += " Before: median | Before: CPU | Before / now (CPU) |"
-        rule += "---:|---:|---:|"
-    lines = [header, rule]
-    for label, key, budget in rows:
-        line = (f"| {label} | {figures['items']} | {figures['horizon_months']} months "
-                f"| {figures['runs']} | {figures[f'{key}_median_ms']:.2f} ms "
-                f"| {figures[f'{key}_min_ms']:.2f} ms | {figures[f'{key}_max_ms']:.2f} ms "
-                f"| {figures[f'{key}_cpu_median_ms']:.2f} ms | {budget} |")
-        if before:
-            old_cpu = figures[f"{key}_before_cpu_median_ms"]
-            line += (f" {figures[f'{key}_before_median_ms']:.2f} ms | {old_cpu:.2f} ms "
-                     f"| {old_cpu / figures[f'{key}_cpu_median_ms']:.1f}× |")
-        lines.append(line)
-    return "\n".join([
-        *lines,
+    lines = [
+        f"{f['items']} lines × {f['horizon_months']} months; {f['pairs']} pairs, each a GET of "
+        "the bare page over HTTP then one engine run in the bench process.",
         "",
-        f"Python {figures['python']}, `{platform.machine()}`; `time.perf_counter`, median of "
-        f"{figures['runs']} interleaved rounds after one warm-up; CPU is the process's own time "
-        "(`time.process_time`), which a busy machine does not inflate. The case: ROI "
-        f"{figures['roi_percent']:.2f} %, payback {figures['payback_months']:.2f} months.",
-    ])
-
-
-if __name__ == "__main__":
-    print(markdown(run(before="--before" in sys.argv[1:])))
+        "| Measure | Bare page (median) | Engine (median) | × bare (ratio of medians) "
+        "| Median of pair ratios | Goal | |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for label, key, goal in rows:
+        row = f[key]
+        lines.append(
+            f"| {label} | {row['bare_ms']:.1f} ms | {row['ours_ms']:.2f} ms "
+            f"| {row['ratio']:.2f} | {row['pair_ratio']:.2f} "
+            f"| {'≤ ' + format(f['goal'], '.1f') + '×' if goal else ''} "
+            f"| {verdict(row['ratio'], f['goal']) if goal else ''} |")
+    lines += ["", f"The case: ROI {f['roi_percent']:.2f} %, payback "
+              f"{f['payback_months']:.2f} months; Python {f['python']}."]
+    return "\n".join(lines)

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db.models import F
 
 from roi.projects.models import LineItem, RoiProject
 from roi.projects.services import project_refresh_figures
@@ -158,7 +159,15 @@ def add_line(project: RoiProject, kind: str, category: str, amount: str, recurre
                     recurrence=recurrence, **extra)
     line.full_clean()
     line.save()
+    bump_revision(project)
     return line
+
+
+def bump_revision(project: RoiProject) -> None:
+    """What every write of the services does (services.project_changed): a new revision, the
+    key of the engine's cached results. For tests that write rows directly."""
+    RoiProject.objects.filter(pk=project.pk).update(revision=F("revision") + 1)
+    project.refresh_from_db(fields=["revision"])
 
 
 @pytest.fixture

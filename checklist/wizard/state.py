@@ -11,6 +11,7 @@ from checklist.catalogue.completeness import STATUSES, TODO, subitem_status
 from checklist.catalogue.reader import PostInfo, SubItemInfo
 from checklist.wizard.steps import GROUPS, STEPS, Group, Step, first_step_of
 from roi.calculation.pricing import licence_model, licence_prices
+from roi.projects.cases import project_lines
 from roi.projects.models import ChecklistAnswer, LineItem, RoiProject
 from roi.projects.selectors import ProjectOverview, project_overview
 from roi.review.models import ProjectVersion
@@ -88,7 +89,8 @@ class WizardState:
 
     @property
     def result(self):
-        return self.overview.result
+        """The engine's figures (cached per revision; no line loaded for them)."""
+        return self.overview.figures
 
     @property
     def benefits(self) -> list:
@@ -109,8 +111,15 @@ class WizardState:
 
     @functools.cached_property
     def open_comments_by_post(self) -> dict[str, int]:
-        """Post code -> comments still open on its lines."""
-        return self.threads.open_by_category(self.overview.lines)
+        """Post code -> comments still open on its lines (each line's post from the cached
+        engine results: no line loaded for the badges)."""
+        engine = self.overview.engine
+        counts: dict[str, int] = {}
+        for line_id, thread in self.threads.by_line.items():
+            category = engine.category_of(line_id)
+            if category is not None and thread.open_count:
+                counts[category] = counts.get(category, 0) + thread.open_count
+        return counts
 
     @functools.cached_property
     def latest_version(self) -> ProjectVersion | None:
@@ -150,24 +159,40 @@ class WizardState:
                 for group in GROUPS]
 
 
-def wizard_state(project: RoiProject, *, overview: ProjectOverview | None = None
-                 ) -> WizardState:
-    """Everything the wizard shows, in a constant number of queries."""
+ALL_POSTS = "*"
+
+
+def wizard_state(project: RoiProject, *, overview: ProjectOverview | None = None,
+                 lines_of: str | None = ALL_POSTS) -> WizardState:
+    """Everything the wizard shows, in a constant number of queries.
+
+    ``lines_of``: whose lines are loaded and listed: every post's (the default), one post's
+    (its code: a post step shows only its own), or none (the other steps). The statuses, the
+    totals and the badges never need the lines: they come from the answers, the sub-items
+    counted and the engine's cached results.
+    """
     overview = overview or project_overview(project)
     counted, not_applicable = overview.counted, overview.not_applicable
-    views: dict[int, LineView] = {
-        line.pk: LineView(line, *overview.line_total(line)) for line in overview.lines
-    }
+    if lines_of == ALL_POSTS or "lines" in overview.__dict__:
+        lines = [line for line in overview.lines
+                 if lines_of in (ALL_POSTS, line.category)] if lines_of else []
+    elif lines_of is None:
+        lines = []
+    else:
+        lines = project_lines(project, category=lines_of)
+    overview.lines_figured(lines)
+    totals = overview.line_totals
+    views: dict[int, LineView] = {line.pk: LineView(line, *totals[line.pk]) for line in lines}
     subitem_ids = set(overview.catalogue.subitem_codes)
     by_subitem: dict[int, list[LineView]] = {}
     by_post_other: dict[str, list[LineView]] = {}
-    for line in overview.lines:
+    for line in lines:
         if line.subitem_id in subitem_ids:
             by_subitem.setdefault(line.subitem_id, []).append(views[line.pk])
         else:
             by_post_other.setdefault(line.category, []).append(views[line.pk])
-    post_totals = {t.category: t for t in (*overview.result.costs_by_post,
-                                           *overview.result.gains_by_post)}
+    post_totals = {t.category: t for t in (*overview.figures.costs_by_post,
+                                           *overview.figures.gains_by_post)}
     # Costs first, then gains, each in the catalogue's order.
     posts = sorted(overview.catalogue.posts, key=lambda p: (p.kind != "cost", p.order))
     post_views: dict[str, PostView] = {}

@@ -96,7 +96,7 @@ def _next_or_stay(request: HttpRequest, project, step: Step) -> HttpResponse:
 
 def render_step(request, access, step: Step, template: str, context: dict,
                 state=None) -> HttpResponse:
-    state = state or wizard_state(access.project)
+    state = state or wizard_state(access.project, lines_of=None)
     previous, following = neighbours(step)
     return render(request, template, {
         "access": access, "project": access.project, "client": access.client, "step": step,
@@ -120,7 +120,7 @@ def context_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
 
 def post_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
     project = access.project
-    state = wizard_state(project)
+    state = wizard_state(project, lines_of=step.post_code)
     view = state.posts.get(step.post_code)
     if view is None:
         raise Http404
@@ -155,7 +155,7 @@ def post_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
 
 def benefits_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
     project = access.project
-    state = wizard_state(project)
+    state = wizard_state(project, lines_of=None)
     texts = [b.text for b in state.benefits]
     form = wizard_forms.BenefitsForm(request.POST or None, texts=texts)
     reopen = None
@@ -177,7 +177,7 @@ def benefits_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
 
 def kpis_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
     project = access.project
-    state = wizard_state(project)
+    state = wizard_state(project, lines_of=None)
     definitions = KpiDefinition.objects.filter(catalogue=CatalogueVersion.of(project))
     form = wizard_forms.KpiForm(request.POST or None, definitions=definitions,
                                 entries=state.kpis)
@@ -199,9 +199,10 @@ def kpis_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
 def summary_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
     if request.method == "POST":
         return _next_or_stay(request, access.project, step)
-    state = wizard_state(access.project)
+    state = wizard_state(access.project, lines_of=None)
     return render_step(request, access, step, "checklist/step_summary.html",
-                       results_context(state.overview), state=state)
+                       results_context(state.overview, can_edit=access.can_edit),
+                       state=state)
 
 
 STEP_HANDLERS = {
@@ -232,7 +233,7 @@ def _post_fragment(request, access: ProjectAccess, step: Step, *, flash: str = "
     """After a change: the whole post block (lines, statuses, live totals) re-rendered, with
     the project's status and the review banner (a change may have reopened the draft)."""
     access.project.refresh_from_db()
-    state = wizard_state(access.project)
+    state = wizard_state(access.project, lines_of=step.post_code)
     view = state.posts[step.post_code]
     response = render(request, "checklist/_post_block.html", {
         "access": access, "project": access.project, "state": state, "view": view,
@@ -360,7 +361,7 @@ def _confirm_on_post_step(request, access: ProjectAccess, step: Step, error, *,
               "reopen_fields": _posted_fields(request), "reopen_label": label}
     if is_htmx(request):
         return _post_fragment(request, access, step, **prompt)
-    state = wizard_state(access.project)
+    state = wizard_state(access.project, lines_of=step.post_code)
     view = state.posts[step.post_code]
     response = render_step(request, access, step, "checklist/step_post.html", {
         "view": view, "kind": view.post.kind,

@@ -62,13 +62,16 @@ def line_to_item(row: LineItemRow, subitem_codes: dict[int, str],
 POST_ORDER = {code: index for index, code in enumerate((*COST_CATEGORIES, *GAIN_CATEGORIES))}
 
 
-def project_lines(project: RoiProject) -> list[LineItemRow]:
+def project_lines(project: RoiProject, *, category: str | None = None) -> list[LineItemRow]:
     """The project's lines in the checklist's order (post, then position): one query.
 
     Everything that lists lines (the engine's case, the wizard, the dossier, the exports) reads
-    them through here, so that "cost no. 3" is the same line everywhere.
+    them through here, so that "cost no. 3" is the same line everywhere. ``category``: only
+    the lines of that post (a wizard step), in the same order.
     """
     lines = project.line_items.select_related("subitem")
+    if category is not None:
+        lines = lines.filter(category=category)
     return sorted(lines, key=lambda r: (POST_ORDER.get(r.category, 99), r.position, r.pk))
 
 

@@ -5,10 +5,14 @@ pages, the wizard and the documents share, so that the engine runs once per requ
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import F, Prefetch, Q, QuerySet
 
@@ -35,46 +39,175 @@ from roi.text_input import clean_single_line
 
 # --- one project -----------------------------------------------------------------------------
 
+# The engine's results of a project, in the database cache (shared by every app server), keyed
+# by what they depend on: the project, its revision (bumped by every write of its inputs, see
+# roi.projects.services.project_changed), its catalogue version, and this format. A change is
+# a new key; old keys simply age out. Bump ENGINE_CACHE_FORMAT when the engine's results or
+# their classes change, so that a deploy never reads what an older engine stored.
+ENGINE_CACHE_FORMAT = 2
+ENGINE_CACHE_SECONDS = 7 * 24 * 3600
 
-@dataclass
+
+class LineFigures(NamedTuple):
+    category: str
+    total: Decimal  # over the horizon, risk-adjusted for gains
+    total_unadjusted: Decimal
+
+
+@dataclass(frozen=True)
+class EngineResults:
+    """What the engine worked out for a project, without its input (the case is the rows'):
+    pure engine values (roi.calculation dataclasses, Decimals, ints, strings), no Django
+    object. Each line's figures are kept as strings (category, total, unadjusted total):
+    reading 2 000 of them back is then cheap, and only the lines a page shows become
+    Decimals (:meth:`line`)."""
+
+    result: CaseResult  # with case=None: the overview puts its own back
+    line_figures: dict[int, tuple[str, str, str]]  # by line id (the engine's item_totals)
+
+    @property
+    def line_count(self) -> int:
+        return len(self.line_figures)
+
+    def has_line(self, line_id: int) -> bool:
+        return line_id in self.line_figures
+
+    def line(self, line_id: int) -> LineFigures:
+        category, total, unadjusted = self.line_figures[line_id]
+        return LineFigures(category, Decimal(total), Decimal(unadjusted))
+
+    def category_of(self, line_id: int) -> str | None:
+        figures = self.line_figures.get(line_id)
+        return figures[0] if figures else None
+
+
+def engine_cache_key(project: RoiProject, catalogue_version: CatalogueVersion | None) -> str:
+    return (f"roi:engine:{ENGINE_CACHE_FORMAT}:{project.pk}:{project.revision}:"
+            f"{catalogue_version.pk if catalogue_version else 0}")
+
+
+def engine_results(project: RoiProject, catalogue_version: CatalogueVersion | None,
+                   inputs: Callable[[], tuple[Case, list[LineItem]]], *, fresh: bool = False
+                   ) -> EngineResults:
+    """The engine's results for ``project`` at its revision: from the cache (one query), else
+    computed once from ``inputs()`` (the case and the lines it was built from) and stored.
+    ``fresh``: computed whatever the cache holds (and stored)."""
+    key = engine_cache_key(project, catalogue_version)
+    stored = None if fresh else cache.get(key)
+    if isinstance(stored, EngineResults):
+        return stored
+    case, lines = inputs()
+    result = compute(case)
+    # The case lists costs then gains, each in the order of ``lines``: pair them back.
+    ordered = ([r for r in lines if r.kind == LineKind.COST]
+               + [r for r in lines if r.kind == LineKind.GAIN])
+    stored = EngineResults(
+        dataclasses.replace(result, case=None),
+        {row.pk: (row.category, str(total), str(unadjusted))
+         for row, (total, unadjusted) in zip(ordered, item_totals(case), strict=True)})
+    cache.set(key, stored, ENGINE_CACHE_SECONDS)
+    return stored
+
+
 class ProjectOverview:
-    """Everything a page or a document shows of one project, read once.
+    """Everything a page or a document shows of one project, each part read on first use and
+    kept (a constant number of queries whatever the number of lines).
 
-    The rows are loaded eagerly (a constant number of queries); the catalogue, the figures and
-    the completeness are worked out on first use and kept, so that a document served from the
-    cache never computes, and a page computes once.
+    The engine's results come from the database cache at the project's revision
+    (:func:`engine_results`), so that a page whose figures are cached neither loads the lines
+    nor computes: the results page reads no line at all. The lines, the answers, the case and
+    the catalogue are loaded only by what shows them (the wizard, the review, the documents).
     """
 
-    project: RoiProject
-    catalogue_version: CatalogueVersion | None
-    lines: list[LineItem]  # in the checklist's order (see project_lines)
-    answers: dict[int, ChecklistAnswer]  # by stored sub-item id
-    benefits: list[QualitativeBenefit]
-    kpis: list[KpiEntry]
-    case: Case
-    lang: str
-    # Line id -> {month: amount}: the reported actuals of the closed months (tracking).
-    actuals: dict = field(default_factory=dict)
+    def __init__(self, project: RoiProject, *, lang: str, lines: list[LineItem] | None = None):
+        self.project = project
+        self.lang = lang
+        if lines is not None:
+            self.lines = lines
+
+    @functools.cached_property
+    def catalogue_version(self) -> CatalogueVersion | None:
+        return CatalogueVersion.of(self.project)
+
+    @functools.cached_property
+    def lines(self) -> list[LineItem]:
+        """In the checklist's order (see project_lines)."""
+        return project_lines(self.project)
+
+    @functools.cached_property
+    def answers(self) -> dict[int, ChecklistAnswer]:
+        """By stored sub-item id."""
+        return {a.subitem_id: a for a in ChecklistAnswer.objects.filter(project=self.project)}
+
+    @functools.cached_property
+    def benefits(self) -> list[QualitativeBenefit]:
+        return list(self.project.qualitative_benefits.all())
+
+    @functools.cached_property
+    def kpis(self) -> list[KpiEntry]:
+        return list(kpis_with_measurements(self.project))
+
+    @functools.cached_property
+    def case(self) -> Case:
+        return project_case(self.project, lines=self.lines, benefits=self.benefits,
+                            kpis=self.kpis, actuals=self.actuals)
+
+    @functools.cached_property
+    def actuals(self) -> dict:
+        """Line id -> {month: amount}: the reported actuals of the closed months (tracking)."""
+        return project_actuals(self.project)
 
     @functools.cached_property
     def catalogue(self) -> CatalogueInfo:
         return catalogue_info(self.catalogue_version, self.lang)
 
     @functools.cached_property
-    def result(self) -> CaseResult:
-        return compute(self.case)
+    def engine(self) -> EngineResults:
+        # The case (lines, benefits, KPIs: three queries) is built only on a cache miss.
+        return engine_results(self.project, self.catalogue_version,
+                              lambda: (self.case, self.lines))
 
     @functools.cached_property
-    def line_totals(self) -> dict[int, tuple[Decimal, Decimal]]:
+    def figures(self) -> CaseResult:
+        """The engine's results read without loading a line: what the results page shows.
+        Its ``case`` holds the project's settings (currency, horizon, rate, scenarios) but no
+        line, benefit or KPI; use :attr:`result` for the whole case."""
+        if "case" in self.__dict__:
+            return self.result
+        settings_only = project_case(self.project, lines=[], benefits=[], kpis=[])
+        return dataclasses.replace(self.engine.result, case=settings_only)
+
+    @functools.cached_property
+    def result(self) -> CaseResult:
+        """The engine's results (computed once per revision, see :func:`engine_results`),
+        with the project's case."""
+        return dataclasses.replace(self.engine.result, case=self.case)
+
+    @property
+    def has_lines(self) -> bool:
+        return self.engine.line_count > 0
+
+    @functools.cached_property
+    def line_totals(self) -> Mapping[int, tuple[Decimal, Decimal]]:
         """Line id -> (total over the horizon, total before risk adjustment)."""
-        # The case lists costs then gains, each in the order of ``lines``: pair them back.
-        ordered = ([r for r in self.lines if r.kind == LineKind.COST]
-                   + [r for r in self.lines if r.kind == LineKind.GAIN])
-        return {row.pk: totals for row, totals in zip(ordered, item_totals(self.case),
-                                                      strict=True)}
+        if "lines" in self.__dict__:
+            self.lines_figured(self.lines)
+        return _LineTotals(self.engine)
 
     def line_total(self, line: LineItem) -> tuple[Decimal, Decimal]:
         return self.line_totals[line.pk]
+
+    def lines_figured(self, lines: list[LineItem]) -> None:
+        """Make sure the cached results cover ``lines``, read apart from them (a change that
+        committed in between): else the engine runs again on the rows as they are now."""
+        if any(not self.engine.has_line(line.pk) for line in lines):
+            if "lines" in self.__dict__ and any(
+                    line.pk not in {row.pk for row in self.lines} for line in lines):
+                self.__dict__.pop("lines")  # read before the change: read again
+            for name in ("case", "engine", "figures", "result", "line_totals"):
+                self.__dict__.pop(name, None)
+            self.engine = engine_results(self.project, self.catalogue_version,
+                                         lambda: (self.case, self.lines), fresh=True)
 
     @functools.cached_property
     def not_applicable(self) -> dict[str, str]:
@@ -87,7 +220,12 @@ class ProjectOverview:
     def counted(self) -> set[str]:
         """The codes of the sub-items of this catalogue that at least one line answers."""
         codes = self.catalogue.subitem_codes
-        return {codes[line.subitem_id] for line in self.lines if line.subitem_id in codes}
+        if "lines" in self.__dict__:
+            ids = {line.subitem_id for line in self.lines}
+        else:  # one small query rather than every line
+            ids = set(LineItem.objects.filter(project=self.project, subitem__isnull=False)
+                      .order_by().values_list("subitem_id", flat=True).distinct())
+        return {codes[subitem_id] for subitem_id in ids if subitem_id in codes}
 
     @functools.cached_property
     def completeness(self) -> Completeness:
@@ -95,19 +233,29 @@ class ProjectOverview:
                             not_applicable=self.not_applicable)
 
 
+class _LineTotals(Mapping):
+    """Line id -> (total, total before risk adjustment), made Decimal on first read."""
+
+    def __init__(self, engine: EngineResults):
+        self._engine = engine
+        self._read: dict[int, tuple[Decimal, Decimal]] = {}
+
+    def __getitem__(self, line_id: int) -> tuple[Decimal, Decimal]:
+        if line_id not in self._read:
+            figures = self._engine.line(line_id)
+            self._read[line_id] = (figures.total, figures.total_unadjusted)
+        return self._read[line_id]
+
+    def __iter__(self):
+        return iter(self._engine.line_figures)
+
+    def __len__(self) -> int:
+        return self._engine.line_count
+
+
 def project_overview(project: RoiProject, *, lang: str | None = None) -> ProjectOverview:
     """The read model of ``project``, its texts in ``lang`` (default: the active language)."""
-    lines = project_lines(project)
-    benefits = list(project.qualitative_benefits.all())
-    kpis = list(kpis_with_measurements(project))
-    actuals = project_actuals(project)
-    return ProjectOverview(
-        project=project, catalogue_version=CatalogueVersion.of(project), lines=lines,
-        answers={a.subitem_id: a for a in ChecklistAnswer.objects.filter(project=project)},
-        benefits=benefits, kpis=kpis,
-        case=project_case(project, lines=lines, benefits=benefits, kpis=kpis, actuals=actuals),
-        lang=active_language() if lang is None else lang, actuals=actuals,
-    )
+    return ProjectOverview(project, lang=active_language() if lang is None else lang)
 
 
 # --- lists -----------------------------------------------------------------------------------

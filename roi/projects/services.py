@@ -120,7 +120,7 @@ def project_update(*, project: RoiProject, user, expected_revision: int | None =
     project.full_clean()
     # Only the edited fields: status, archive/delete marks and figures stay as stored.
     project.save(update_fields=[*fields, "updated_by", "updated_at"])
-    project_changed(project=project, user=user)
+    project_changed(project=project, user=user, bump=False)
     return project
 
 
@@ -199,9 +199,10 @@ def _reopen(project: RoiProject, *, user) -> None:
 # --- what follows every change of inputs ----------------------------------------------------
 
 
-def project_changed(*, project: RoiProject, user) -> None:
-    """Something in the project's inputs changed: who and when, figures, and (after commit)
-    the signal the documents follow.
+def project_changed(*, project: RoiProject, user, bump: bool = True) -> None:
+    """Something in the project's inputs changed: a new revision (``bump=False`` when the
+    caller already bumped it, :func:`project_update`), who and when, figures, and (after
+    commit) the signal the documents follow.
 
     A project still submitted or approved here was changed by a write that did not ask first
     (:func:`project_open_for_edit`): it is refused, so that the whole change rolls back rather
@@ -210,7 +211,15 @@ def project_changed(*, project: RoiProject, user) -> None:
     status = RoiProject.objects.filter(pk=project.pk).values_list("status", flat=True).get()
     if status in IN_REVIEW:
         raise ReopenRequired(status)
-    RoiProject.objects.filter(pk=project.pk).update(updated_by=user, updated_at=timezone.now())
+    if bump:
+        # A new revision for every change of inputs: the key of the engine's cached results
+        # (roi.projects.selectors.engine_results) and of what follows them.
+        RoiProject.objects.filter(pk=project.pk).update(
+            revision=F("revision") + 1, updated_by=user, updated_at=timezone.now())
+        project.refresh_from_db(fields=["revision"])
+    else:
+        RoiProject.objects.filter(pk=project.pk).update(updated_by=user,
+                                                        updated_at=timezone.now())
     project_refresh_figures(project)
     project_id = project.pk
     transaction.on_commit(lambda: inputs_changed.send(sender=RoiProject, project_id=project_id))

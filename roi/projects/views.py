@@ -76,7 +76,8 @@ def project_detail(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     """The project's home: its results, as on the wizard's summary step."""
     return render(request, "roi/project_detail.html", {
         "access": access, "project": access.project, "client": access.client,
-        "downloads": PROJECT_DOWNLOADS, **results_context(project_overview(access.project)),
+        "downloads": PROJECT_DOWNLOADS,
+        **results_context(project_overview(access.project), can_edit=access.can_edit),
     })
 
 

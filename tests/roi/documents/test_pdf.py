@@ -28,7 +28,7 @@ from roi.models import AnswerStatus, ChecklistAnswer, KpiEntry, QualitativeBenef
 from roi.projects import selectors
 from roi.review import services as review_services
 from roi.texts import warning_text
-from tests.conftest import add_line
+from tests.conftest import add_line, bump_revision
 
 CATALOGUE = json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
 ROLES = [role.value for role in Role]
@@ -150,6 +150,7 @@ def test_undefined_figures_are_said_in_words(world, catalogue):
 
     # No cost at all: the ROI is "n/a", never infinity nor a crash.
     project.line_items.filter(kind="cost").delete()
+    bump_revision(project)
     text = pdf_text(dossier.render_dossier(project))
     assert "n/a" in text
     assert "ROI non calculable sans coût" in text
@@ -195,7 +196,8 @@ def test_dossier_context_takes_a_constant_number_of_queries(apogea, catalogue):
         add_line(apogea, "cost", "support", "100", "once", start_month=month % 12 + 1)
     with CaptureQueriesContext(connection) as many:
         context = dossier.dossier_context(apogea)
-    assert len(many) == len(few) <= 12
+    # 12, and the engine's results stored in the cache on a miss (6 with the look-up).
+    assert len(many) == len(few) <= 18
     assert context["headline"]["costs"] == "48\u202f100,00\u00a0€"
 
 
@@ -312,6 +314,7 @@ def test_unchanged_dossier_comes_from_the_cache(apogea, catalogue, count_renders
     line = apogea.line_items.get(category="software")
     line.amount = Decimal("13000")
     line.save()
+    bump_revision(apogea)  # what the services do on every change (project_changed)
     third = dossier.render_dossier(apogea)
     assert len(count_renders) == 2
     assert third != first

@@ -21,7 +21,7 @@ from roi.formats import Formatter
 from roi.models import LineItem, RoiProject
 from roi.projects.cases import project_case
 from roi.projects.services import project_refresh_figures
-from tests.conftest import add_line
+from tests.conftest import add_line, bump_revision
 
 
 @pytest.fixture(autouse=True)
@@ -175,6 +175,7 @@ def test_junto_sales_without_a_margin_are_pointed_out(client, world):
     page = text(client.get(reverse("roi:project_detail", args=[project.pk])))
     assert "La ligne « Ventes supplémentaires » compte du chiffre d’affaires sans marge" in page
     LineItem.objects.filter(label="Ventes supplémentaires").update(margin=Decimal("0.3"))
+    bump_revision(project)
     page = text(client.get(reverse("roi:project_detail", args=[project.pk])))
     assert "Ventes supplémentaires » compte du chiffre d’affaires" not in page
 
