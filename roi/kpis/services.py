@@ -1,7 +1,8 @@
 """Writes of the KPI follow-up: add and remove a dated measurement.
 
 A measurement is a fact observed after go-live, not part of the business case the CFO
-approved: it neither reopens a submitted or approved project nor bumps its revision. The
+approved: it never reopens a submitted or approved project; it bumps the revision (the
+engine's cached results read the latest measurement). The
 documents follow it all the same (the dossier prints each KPI's latest value), through the
 projects' ``inputs_changed`` signal once the transaction commits.
 """
@@ -14,10 +15,13 @@ from decimal import Decimal
 from django.db import transaction
 
 from roi.projects.models import KpiEntry, KpiMeasurement, RoiProject
+from roi.projects.services import project_revision_bump
 from roi.projects.signals import inputs_changed
 
 
 def _announce(project: RoiProject) -> None:
+    # The engine reads each KPI's latest measurement: a new revision (not a reopening).
+    project_revision_bump(project)
     project_id = project.pk
     transaction.on_commit(lambda: inputs_changed.send(sender=RoiProject, project_id=project_id))
 

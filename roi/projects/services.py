@@ -199,6 +199,14 @@ def _reopen(project: RoiProject, *, user) -> None:
 # --- what follows every change of inputs ----------------------------------------------------
 
 
+def project_revision_bump(project: RoiProject) -> None:
+    """A new revision of what the engine reads, without touching the business case's status:
+    the tracking's actuals and closed months, the KPIs' measurements (facts observed after
+    go-live). The revision keys the engine's cached results and the documents' caches."""
+    RoiProject.objects.filter(pk=project.pk).update(revision=F("revision") + 1)
+    project.refresh_from_db(fields=["revision"])
+
+
 def project_changed(*, project: RoiProject, user, bump: bool = True) -> None:
     """Something in the project's inputs changed: a new revision (``bump=False`` when the
     caller already bumped it, :func:`project_update`), who and when, figures, and (after

@@ -25,6 +25,7 @@ from roi.calculation import COST_CATEGORIES, GAIN_CATEGORIES, limits
 from roi.errors import ServiceError
 from roi.mail import mail_after_commit
 from roi.projects.models import LineItem, LineKind, ProjectStatus, RoiProject
+from roi.projects.services import project_revision_bump
 from roi.projects.signals import inputs_changed
 from roi.tenancy.models import Membership, Role
 from roi.text_input import clean_multiline, clean_single_line
@@ -53,7 +54,15 @@ def _tracked(project: RoiProject) -> RoiProject:
     return locked
 
 
-def _documents_follow(project: RoiProject) -> None:
+def _documents_follow(project: RoiProject, given: RoiProject | None = None) -> None:
+    """What the engine reads changed (actuals, closed months): a new revision, so that the
+    cached figures and documents follow; the documents are re-rendered after commit.
+    ``given``: the caller's copy of the project (``project`` is the locked row), brought up to
+    date so that what the caller reads next is keyed by the new revision."""
+    project_revision_bump(project)
+    if given is not None and given is not project:
+        for name in ("revision", "status", "go_live_date", "as_of_month"):
+            setattr(given, name, getattr(project, name))
     project_id = project.pk
     transaction.on_commit(lambda: inputs_changed.send(sender=RoiProject, project_id=project_id))
 
@@ -83,7 +92,7 @@ def tracking_start(*, project: RoiProject, user, go_live_date: datetime.date,
     locked._history_user = user
     locked.save(update_fields=["status", "go_live_date", "as_of_month", "tracking_started_at",
                                "tracking_started_by", "updated_by", "updated_at"])
-    _documents_follow(locked)
+    _documents_follow(locked, project)
     _copy(locked, project)
     return project
 
@@ -100,7 +109,7 @@ def tracking_set_month(*, project: RoiProject, user, as_of_month: int,
     locked.updated_by = user
     locked._history_user = user
     locked.save(update_fields=["as_of_month", "go_live_date", "updated_by", "updated_at"])
-    _documents_follow(locked)
+    _documents_follow(locked, project)
     _copy(locked, project)
     return project
 
@@ -175,7 +184,7 @@ def actuals_save(*, project: RoiProject, user,
         _follow_unplanned(locked)
         RoiProject.objects.filter(pk=locked.pk).update(updated_by=user,
                                                        updated_at=timezone.now())
-        _documents_follow(locked)
+        _documents_follow(locked, project)
     return ActualsSaved(len(create), len(update), len(delete))
 
 
@@ -213,7 +222,7 @@ def unplanned_line_add(*, project: RoiProject, user, kind: str, category: str,
     line.full_clean()
     line._history_user = user
     line.save()
-    _documents_follow(locked)
+    _documents_follow(locked, project)
     return line
 
 
@@ -256,7 +265,7 @@ def review_record(*, project: RoiProject, user, months_after_go_live: int,
                      owner=a.owner, due_date=a.due_date, position=i)
         for i, a in enumerate(actions)
     )
-    _documents_follow(locked)
+    _documents_follow(locked, project)
     return review
 
 

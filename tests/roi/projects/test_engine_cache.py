@@ -128,8 +128,8 @@ def test_every_write_of_the_inputs_bumps_the_revision(director, world, project, 
     _figures_after(director, project, lambda: services.benefits_replace(
         project=project, texts=["Vision 360°"], user=user))
     _figures_after(director, project, lambda: services.kpis_replace(
-        project=project, values={"churn_rate": {"baseline": Decimal(12), "target": Decimal(9),
-                                                "actual": None}}, user=user))
+        project=project, values={"churn_rate": {"baseline": Decimal(12), "target": Decimal(9)}},
+        user=user))
     _figures_after(director, project, lambda: services.project_update(
         project=project, user=user, horizon_months=24))
     page = _figures_after(director, project, lambda: services.line_item_delete(

@@ -193,3 +193,23 @@ def test_the_workers_send_the_due_reminders_daily(world, tracked, mailoutbox, co
     assert len(mailoutbox) == 1
     assert (f"https://roi.example.com/projects/{tracked.pk}/tracking/review/"
             in mailoutbox[0].body)
+
+
+def test_actuals_and_measurements_are_new_revisions_of_the_cached_figures(world, tracked):
+    """The engine's results are cached by revision: what it reads after go-live (actuals, the
+    last closed month, KPI measurements) is a new revision, read at once by the caller."""
+    from roi.kpis import services as kpi_services
+    from roi.projects.selectors import project_overview
+
+    before = project_overview(tracked).result.tracking
+    integration = LineItem.objects.get(project=tracked, category="integration")
+    revision = tracked.revision
+    services.actuals_save(project=tracked, user=world.users["consultant"],
+                          values={(integration.pk, 1): Decimal("21500")})
+    assert tracked.revision == revision + 1
+    after = project_overview(tracked).result.tracking
+    assert after.actual_costs != before.actual_costs
+    kpi_services.measurement_add(project=tracked, code="churn_rate",
+                                 date=datetime.date(2026, 3, 1), value=Decimal("7"),
+                                 note="", user=world.users["consultant"])
+    assert tracked.revision == revision + 2
