@@ -37,7 +37,8 @@ def two_projects(e2e_world):
 
 
 def test_three_options_built_from_the_ui_and_the_cfo_chooses_one(browser, live_server,
-                                                                  e2e_world, two_projects):
+                                                                  e2e_world, two_projects,
+                                                                  run_worker):
     current, apogea = two_projects
     page = new_page(browser, live_server, 1280)
     login(page, "consultant@test.example", PASSWORD)
@@ -91,7 +92,9 @@ def test_three_options_built_from_the_ui_and_the_cfo_chooses_one(browser, live_s
     assert version.choice["chosen"] == 1
     assert [o["name"] for o in version.choice["options"]] == [
         "Garder l’outil actuel", "CRM connecté à l’ERP", "CRM SaaS haut de gamme"]
-    # Its frozen dossier, downloaded from the page, has the options studied.
+    # Its frozen dossier, rendered by a worker after the approval, downloaded from the page,
+    # has the options studied.
+    run_worker()
     with phone.expect_download() as download:
         phone.get_by_role("link", name="Dossier v1 (PDF)").click()
     content = open(download.value.path(), "rb").read()
