@@ -151,6 +151,7 @@ def test_a_job_of_a_dead_worker_is_retried_and_finished(apogea, run_worker, sett
     render with the same lock. The periodic retry puts the stalled job back (dropping the
     redundant one) and the next worker finishes it."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
     from types import SimpleNamespace
 
     from django.db import connection
@@ -170,8 +171,11 @@ def test_a_job_of_a_dead_worker_is_retried_and_finished(apogea, run_worker, sett
     assert sorted(jobs(lock=lock_of(DOSSIER, apogea.pk))) == [
         ("roi.render_document", "doing"), ("roi.render_document", "todo")]
 
-    retried = asyncio.run(periodic.retry_stalled_jobs.func(SimpleNamespace(app=app),
-                                                           timestamp=0))
+    # On a thread of its own, as a worker runs it: its event loop never meets one already
+    # running here (Playwright's, in the browser tests).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        retried = pool.submit(asyncio.run, periodic.retry_stalled_jobs.func(
+            SimpleNamespace(app=app), timestamp=0)).result()
     assert retried == 1
     assert jobs(lock=lock_of(DOSSIER, apogea.pk)) == [("roi.render_document", "todo")]
     run_worker()
