@@ -110,3 +110,19 @@ def test_a_lines_comment_form_comes_on_demand(client, world, apogea):
     assert response.url.endswith(f"?line={line.pk}#line-{line.pk}")
     again = client.get(url, {"line": line.pk}).content.decode()
     assert "Répondre…" in again
+
+
+def test_a_page_out_of_range_or_forged_falls_back_on_a_real_one(client, world):
+    project = world.project
+    _lines(project, 2 * LINES_PER_PAGE + 10)
+    client.force_login(world.users["viewer"])
+    url = reverse("roi:project_review", args=[project.pk])
+    for query, shown in (("?page=3", "Lignes 201 à 210 sur 210"),
+                         ("?page=99", "Lignes 201 à 210 sur 210"),
+                         ("?page=x", "Lignes 1 à 100 sur 210"),
+                         ("?line=0&page=2", "Lignes 101 à 200 sur 210"),
+                         ("?line=abc", "Lignes 1 à 100 sur 210")):
+        response = client.get(url + query)
+        assert response.status_code == 200 and shown in response.content.decode(), query
+    # A viewer reads every line and thread but gets no comment button.
+    assert 'data-testid="comment-open"' not in response.content.decode()
