@@ -38,7 +38,8 @@ ACTIONS = (
     'hx-post="{delete_url}" hx-confirm="{delete_confirm}" hx-target="#post-block" '
     'hx-swap="outerHTML" aria-label="{delete_label}">{delete}</button>\n'
     '    </td>')
-BADGE = (' <a class="badge rounded-pill text-decoration-none {css}" href="{url}#line-{pk}" '
+BADGE = (' <a class="badge rounded-pill text-decoration-none {css}" '
+         'href="{url}?line={pk}#line-{pk}" '
          'data-testid="line-comment-badge">{count}{state}</a>')
 SMALL = '<div class="small text-body-secondary">{}</div>'
 

@@ -6,6 +6,7 @@ from roi.review import views
 urlpatterns = [
     path("projects/<int:project_id>/review/", views.review, name="project_review"),
     path("projects/<int:project_id>/comments/", views.comment_add, name="comment_add"),
+    path("projects/<int:project_id>/comments/form/", views.comment_form, name="comment_form"),
     path("projects/<int:project_id>/comments/resolve/", views.thread_resolve,
          name="thread_resolve"),
     path("projects/<int:project_id>/reopen/", views.reopen, name="project_reopen"),

@@ -4,13 +4,16 @@ the project's history. Views only orchestrate: access, service, redirect."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from roi.access import Action, ProjectAccess, require_project
 from roi.errors import ServiceError
@@ -34,11 +37,42 @@ def _review_url(project, anchor: str = "") -> str:
     return reverse("roi:project_review", args=[project.pk]) + anchor
 
 
+def _line_url(project, line: LineItem) -> str:
+    """The review's page holding ``line``, scrolled to it."""
+    return _review_url(project, f"?line={line.pk}#line-{line.pk}")
+
+
+# Lines shown per page of the review: the largest allowed project stays light to load.
+LINES_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class LinePage:
+    """A page of the review's lines, for its navigation: which lines, how many open comments."""
+
+    number: int
+    first: int
+    last: int
+    open_comments: int
+
+
+def _requested_page(request: HttpRequest, lines: list[LineItem]) -> int | str | None:
+    """``?line=<pk>`` (a badge, a redirect after a comment) opens the page holding that line;
+    otherwise ``?page=``."""
+    wanted = request.GET.get("line", "")
+    if wanted.isdigit():
+        for index, line in enumerate(lines):
+            if line.pk == int(wanted):
+                return index // LINES_PER_PAGE + 1
+    return request.GET.get("page")
+
+
 @require_project(Action.VIEW)
 def review(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     """What the CFO signs: the headline figures at the horizon and at 6/12/24/36 months, every
-    line with all its assumptions, its total and its thread, the checklist's completeness,
-    the status, what changed since the last approval and the versions."""
+    line with all its assumptions, its total and its thread (by pages of LINES_PER_PAGE lines,
+    the comment form fetched on demand), the checklist's completeness, the status, what
+    changed since the last approval and the versions."""
     project = access.project
     overview = project_overview(project)
     result = overview.result
@@ -48,8 +82,17 @@ def review(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     if versions:
         changes = changes_since(versions[0], project, lines=overview.lines, case=overview.case)
     labels = overview.catalogue.post_titles
-    rows = [(line, labels.get(line.category, line.category), overview.line_total(line),
-             threads.of(line)) for line in overview.lines]
+    ordered = ([line for line in overview.lines if line.kind == LineKind.COST]
+               + [line for line in overview.lines if line.kind == LineKind.GAIN])
+    paginator = Paginator(ordered, LINES_PER_PAGE, allow_empty_first_page=True)
+    page = paginator.get_page(_requested_page(request, ordered))
+    shown = [(line, labels.get(line.category, line.category), overview.line_total(line),
+              threads.of(line)) for line in page.object_list]
+    pages = [LinePage(number, (number - 1) * LINES_PER_PAGE + 1,
+                      min(number * LINES_PER_PAGE, len(ordered)),
+                      sum(threads.of(line).open_count
+                          for line in paginator.page(number).object_list))
+             for number in paginator.page_range] if paginator.num_pages > 1 else []
     fmt = Formatter(lang=active_language(), currency=project.currency)
     listed = change_rows(changes, fmt) if changes is not None and changes.any else []
     return render(request, "roi/review.html", {
@@ -58,14 +101,28 @@ def review(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         "horizons": [result.horizons[h] for h in sorted(result.horizons)],
         "warnings": [warning_text(w) for w in result.warnings],
         "completeness": overview.completeness,
-        "cost_lines": [row for row in rows if row[0].kind == LineKind.COST],
-        "gain_lines": [row for row in rows if row[0].kind == LineKind.GAIN],
+        "cost_lines": [row for row in shown if row[0].kind == LineKind.COST],
+        "gain_lines": [row for row in shown if row[0].kind == LineKind.GAIN],
+        "line_count": len(ordered), "line_page": page, "line_pages": pages,
         "threads": threads, "versions": versions, "latest": versions[0] if versions else None,
         "changes": changes,
         "setting_rows": [row for row in listed if row.status == "setting"],
         "line_rows": [row for row in listed if row.status != "setting"],
         "approved_current": (project.status in APPROVED_STATES and changes is not None
                              and not changes.any),
+    })
+
+
+@require_GET
+@require_project(Action.COMMENT)
+def comment_form(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    """A line's comment form (``?line=<pk>``), fetched by the review's "Commenter" button
+    (htmx) rather than printed under each of the project's lines."""
+    line = _line_of(access, request.GET.get("line"))
+    return render(request, "roi/_comment_form.html", {
+        "access": access, "project": access.project, "line": line,
+        "thread_key": "" if line else "general", "focus": True,
+        "replying": bool(line and line.comments.exists()),
     })
 
 
@@ -97,7 +154,8 @@ def comment_add(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Commentaire ajouté."))
-    return redirect(_review_url(access.project, f"#line-{line.pk}" if line else "#general"))
+    return redirect(_line_url(access.project, line) if line
+                    else _review_url(access.project, "#general"))
 
 
 @require_POST
@@ -111,9 +169,10 @@ def thread_resolve(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     services.thread_resolve(project=access.project, user=request.user, line=line,
                             thread=thread)
     messages.success(request, _("Fil de discussion marqué comme résolu."))
-    anchor = f"#line-{line.pk}" if line else ("#deleted" if thread == services.DELETED
-                                              else "#general")
-    return redirect(_review_url(access.project, anchor))
+    if line:
+        return redirect(_line_url(access.project, line))
+    return redirect(_review_url(access.project, "#deleted" if thread == services.DELETED
+                                else "#general"))
 
 
 def _transition(request, access, call, success: str) -> HttpResponse:

@@ -226,6 +226,8 @@ def test_cfo_pages_of_a_submitted_project(browser, live_server, filled, width):
     p = f"/projects/{project.pk}"
     walk(page, width, [
         ("review", goto(p + "/review/")),
+        ("review-comment-form", then_click(p + "/review/", "^Commenter",
+                                           wait_for="textarea[autofocus]")),
         ("project", goto(p + "/")),
         ("step-costs-read-only", goto(p + "/wizard/costs-software/")),
         ("step-context-read-only", goto(p + "/wizard/context/")),
@@ -355,3 +357,47 @@ def test_htmx_swaps_work_under_the_csp(browser, live_server, filled):
     expect(page.get_by_test_id("post-total")).to_have_text("12\u202f000,00\u00a0€")
     assert not LineItem.objects.filter(label="Module marketing").exists()
     assert problems(page, PHONE) == []
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+def test_a_long_review_pages_its_lines_and_comments_from_the_keyboard(
+        browser, live_server, filled, width):
+    """150 lines: the review shows them by pages (axe-clean, nothing sticking out), a page
+    is reached from the keyboard, and a line's comment form comes on demand, focused."""
+    project = filled.project
+    LineItem.objects.bulk_create(
+        LineItem(project=project, kind="gain", category="productivity", position=10 + i,
+                 label=f"Gain d’équipe {i}", amount=Decimal("300"), recurrence="yearly",
+                 assumption="Mesuré sur 3 mois") for i in range(146))
+    project_refresh_figures(project)
+    page = new_page(browser, live_server, width)
+    login(page, "cfo@test.example", PASSWORD)
+    page.goto(page.base_url + f"/projects/{project.pk}/review/")
+    expect(page.get_by_test_id("line-range")).to_have_text("Lignes 1 à 100 sur 150")
+    expect(page.get_by_test_id("review-line")).to_have_count(100)
+    assert problems(page, width) == []
+    shot(page, f"review-long-{width}")
+    # The second page, from the keyboard.
+    page.get_by_role("navigation", name="Pages des lignes", exact=True).get_by_role(
+        "link", name="101–150").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("line-range")).to_have_text("Lignes 101 à 150 sur 150")
+    line = page.locator("article", has_text="Gain d’équipe 140")
+    line.get_by_role("button", name="Commenter").focus()
+    page.keyboard.press("Enter")
+    box = line.get_by_label("Votre commentaire")
+    expect(box).to_be_focused()
+    page.keyboard.type("Sur quelle équipe ?")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Commentaire ajouté.")).to_be_visible()
+    # Back on the line's page, its thread shown; that page's open comment in the navigation.
+    line = page.locator("article", has_text="Gain d’équipe 140")
+    expect(line).to_contain_text("Sur quelle équipe ?")
+    expect(page.get_by_test_id("line-range")).to_have_text("Lignes 101 à 150 sur 150")
+    expect(page.get_by_test_id("line-pages").first.get_by_role(
+        "link", name="101–150")).to_contain_text("1 commentaire à traiter")
+    line.get_by_role("button", name="Répondre").click()
+    expect(line.get_by_placeholder("Répondre…")).to_be_focused()
+    assert problems(page, width) == []
+    shot(page, f"review-long-comment-{width}")

@@ -92,6 +92,7 @@ def test_cfo_requests_changes_the_director_answers_and_the_cfo_approves_v1(
     expect(cfo_page.get_by_test_id("review-payback")).to_have_text("9,00 mois")
     expect(cfo_page.get_by_test_id("review-horizons")).to_contain_text("36 mois")
     line = cfo_page.locator("article", has_text="Conversion Apogea")
+    line.get_by_role("button", name="Commenter").click()  # the form comes on demand
     line.get_by_label("Votre commentaire").fill("D’où vient le +10 % de conversion ?")
     line.get_by_role("button", name="Envoyer").click()
     expect(cfo_page.get_by_text("D’où vient le +10 % de conversion ?")).to_be_visible()
@@ -118,6 +119,7 @@ def test_cfo_requests_changes_the_director_answers_and_the_cfo_approves_v1(
     # The badge leads to the thread: the director answers and resolves it, and the request.
     badge.click()
     answer = page.locator("article", has_text="Conversion Apogea")
+    answer.get_by_role("button", name="Répondre").click()
     answer.get_by_label("Votre commentaire").fill("Historique CRM 2025.")
     answer.get_by_role("button", name="Envoyer").click()
     answer = page.locator("article", has_text="Conversion Apogea")

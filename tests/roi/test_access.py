@@ -50,6 +50,7 @@ MATRIX = {
     "roi:project_review": ("project", "get", Action.VIEW, None),
     "roi:project_history": ("project", "get", Action.VIEW, None),
     "roi:comment_add": ("project", "post", Action.COMMENT, {"body": "Source ?"}),
+    "roi:comment_form": ("project", "get", Action.COMMENT, None),
     "roi:thread_resolve": ("project", "post", Action.COMMENT, {"thread": "general"}),
     "roi:project_reopen": ("project", "post", Action.EDIT, {"status": "approved"}),
     "roi:project_submit": ("project", "post", Action.EDIT, {}),

@@ -399,6 +399,8 @@ def test_the_request_and_the_comments_reach_the_wizard_and_the_editors(client, w
                       ).content.decode()
     assert 'data-testid="line-comment-badge"' in html and "1 commentaire · à traiter" in html
     assert 'data-testid="post-comment-badge"' in html
+    # The badge opens the review's page holding the line (the review is paged).
+    assert f'/review/?line={licence.pk}#line-{licence.pk}"' in html
 
     # The sales director answers: the CFO is not an editor, the consultant is.
     count = len(mailoutbox)
