@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from procrastinate import RetryStrategy
@@ -35,6 +35,15 @@ def lock_of(bundle_id: int) -> str:
 @app.task(name=BUNDLE_TASK, queue="documents",
           retry=RetryStrategy(max_attempts=3, wait=5, retry_exceptions={RenderFailed}))
 def build_bundle(*, bundle_id: int) -> None:
+    try:
+        _build(bundle_id)
+    finally:
+        # This thread's own connection (a bundle is rare and long: a new one next time), so
+        # that none is left behind by a worker's thread.
+        connections.close_all()
+
+
+def _build(bundle_id: int) -> None:
     bundle = DossierBundle.objects.defer("content").filter(pk=bundle_id).first()
     if bundle is None or bundle.status == BundleStatus.DONE:
         return
