@@ -233,7 +233,9 @@ if env_bool("BEHIND_TLS_PROXY", False):
 
 # The task queue (Procrastinate, on the same PostgreSQL): the modules holding the tasks, and
 # the time a worker gives one document to render before it is stopped and retried.
-PROCRASTINATE_IMPORT_PATHS = ["roi.tasks.documents", "roi.tasks.mail", "roi.tasks.periodic"]
+PROCRASTINATE_IMPORT_PATHS = [
+    "roi.tasks.documents", "roi.tasks.bundles", "roi.tasks.mail", "roi.tasks.periodic",
+]
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
 RENDER_TIMEOUT_SECONDS = int(os.environ.get("RENDER_TIMEOUT_SECONDS", "120"))
 # After a committed change, the dossier is rendered once the edits have paused this long.

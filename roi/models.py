@@ -6,6 +6,7 @@ imports a model from its domain, not from here.
 """
 
 from roi.assumptions.models import AssumptionRecord
+from roi.documents.models import BundleStatus, DossierBundle
 from roi.options.models import Decision, DecisionOption
 from roi.projects.models import (
     AnswerStatus,
@@ -30,7 +31,7 @@ from roi.tracking.models import (
 
 __all__ = [
     "AnswerStatus", "AssumptionRecord", "ChecklistAnswer", "Client", "Comment", "CommentKind",
-    "Decision", "DecisionOption", "Invitation", "KpiEntry", "KpiMeasurement", "LineActual",
+    "BundleStatus", "Decision", "DecisionOption", "DossierBundle", "Invitation", "KpiEntry", "KpiMeasurement", "LineActual",
     "LineItem", "LineKind", "Membership", "ProjectStatus", "ProjectVersion",
     "QualitativeBenefit", "ReviewAction", "ReviewDecision", "ReviewReminder", "Role",
     "RoiProject", "TrackingReview",

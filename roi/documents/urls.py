@@ -29,4 +29,11 @@ urlpatterns = [
          name="project_xlsx_status"),
     path("projects/<int:project_id>/versions/<int:number>/dossier.pdf/status",
          views.version_pdf_status, name="version_pdf_status"),
+    # The portfolio's zip of dossiers: asked for, its progress (polled), the zip.
+    path("portfolio/dossiers/", views.bundle_create, name="bundle_create"),
+    path("portfolio/dossiers/<int:bundle_id>/", views.bundle_detail, name="bundle_detail"),
+    path("portfolio/dossiers/<int:bundle_id>/status", views.bundle_status,
+         name="bundle_status"),
+    path("portfolio/dossiers/<int:bundle_id>/dossiers.zip", views.bundle_zip,
+         name="bundle_zip"),
 ]

@@ -10,16 +10,23 @@ now a cache hit, fetched by static/js/preparing.js)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
 from roi.access import Action, ProjectAccess, require_project
 from roi.calculation import case_to_json
 from roi.documents import checklist
-from roi.documents.downloads import JSON, PDF, download
+from roi.documents.bundles import MAX_PROJECTS, ZIP_FILENAME, bundle_project_ids, owned_bundle
+from roi.documents.downloads import JSON, PDF, ZIP, download
+from roi.documents.models import BundleStatus
 from roi.documents.prepared import (
     CHECKLIST,
     DOSSIER,
@@ -31,7 +38,9 @@ from roi.documents.prepared import (
 )
 from roi.documents.tracking_report import review_of
 from roi.projects.cases import project_case
+from roi.projects.selectors import PortfolioFilter
 from roi.review.models import ProjectVersion
+from roi.tasks.bundles import bundle_failed, request_bundle
 from roi.tasks.documents import render_state, request_render
 
 
@@ -181,3 +190,72 @@ def tracking_review_pdf(request: HttpRequest, access: ProjectAccess, months: int
 def tracking_review_pdf_status(request: HttpRequest, access: ProjectAccess, months: int
                                ) -> HttpResponse:
     return _review_report(request, access, months, polling=True)
+
+
+# The portfolio's zip of dossiers (a worker builds it; only its owner sees it).
+
+@require_POST
+@login_required
+def bundle_create(request: HttpRequest) -> HttpResponse:
+    """"Télécharger les dossiers": the projects the portfolio's filter keeps (those the user
+    may view), fixed now, zipped by a worker; the page that follows shows its progress."""
+    selection = PortfolioFilter.of(query=request.POST.get("q", ""),
+                                   client_id=request.POST.get("client"),
+                                   status=request.POST.get("status", ""))
+    back = reverse("roi:portfolio")
+    if selection.params():
+        back += "?" + urlencode(selection.params())
+    project_ids = bundle_project_ids(request.user, selection)
+    if not project_ids:
+        messages.warning(request, _("Aucun projet ne correspond au filtre : aucun dossier à "
+                                    "télécharger."))
+        return redirect(back)
+    if len(project_ids) > MAX_PROJECTS:
+        messages.error(request, _(
+            "Ce filtre retient plus de %(max)s projets : les dossiers se téléchargent par "
+            "%(max)s au plus. Affinez la recherche (client, statut…) puis réessayez.")
+            % {"max": MAX_PROJECTS})
+        return redirect(back)
+    bundle = request_bundle(request.user, filters=selection.params(), project_ids=project_ids)
+    return redirect("documents:bundle_detail", bundle_id=bundle.pk)
+
+
+def _bundle_context(bundle) -> dict:
+    done = bundle.status == BundleStatus.DONE
+    return {"bundle": bundle, "done": done, "failed": not done and bundle_failed(bundle.pk),
+            "download_url": reverse("documents:bundle_zip", args=[bundle.pk]),
+            "status_url": reverse("documents:bundle_status", args=[bundle.pk]),
+            "back_url": reverse("roi:portfolio") + (
+                "?" + urlencode(bundle.filters) if bundle.filters else ""),
+            "filename": ZIP_FILENAME}
+
+
+def _own_bundle(request: HttpRequest, bundle_id: int, *, with_content: bool = False):
+    bundle = owned_bundle(request.user, bundle_id, with_content=with_content)
+    if bundle is None:
+        raise Http404
+    return bundle
+
+
+@require_safe
+@login_required
+def bundle_detail(request: HttpRequest, bundle_id: int) -> HttpResponse:
+    """The page that waits for the zip (polled, htmx); the zip downloads once it is ready."""
+    return render(request, "documents/bundle.html",
+                  _bundle_context(_own_bundle(request, bundle_id)))
+
+
+@require_safe
+@login_required
+def bundle_status(request: HttpRequest, bundle_id: int) -> HttpResponse:
+    return render(request, "documents/_bundle.html",
+                  _bundle_context(_own_bundle(request, bundle_id)))
+
+
+@require_safe
+@login_required
+def bundle_zip(request: HttpRequest, bundle_id: int) -> HttpResponse:
+    bundle = _own_bundle(request, bundle_id, with_content=True)
+    if bundle.status != BundleStatus.DONE:
+        return redirect("documents:bundle_detail", bundle_id=bundle.pk)
+    return download(bytes(bundle.content), filename=ZIP_FILENAME, content_type=ZIP)

@@ -19,7 +19,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from checklist.catalogue.completeness import Completeness, completeness
 from checklist.catalogue.models import CatalogueVersion
 from checklist.catalogue.reader import CatalogueInfo, catalogue_info
-from roi.access import memberships_for
+from roi.access import memberships_for, projects_for
 from roi.calculation import Case, CaseResult, compute, item_totals
 from roi.formats import active_language
 from roi.projects.cases import project_actuals, project_case, project_lines
@@ -312,6 +312,52 @@ class PortfolioPage:
     sort: str
 
 
+class PortfolioFilter(NamedTuple):
+    """The portfolio's filter, cleaned (what the page shows and the zip of dossiers takes)."""
+
+    query: str
+    client_id: int | None
+    status: str
+
+    @classmethod
+    def of(cls, *, query: str = "", client_id=None, status: str = "") -> PortfolioFilter:
+        query = clean_single_line(query or "").strip()[:100]
+        try:
+            client_id = int(client_id) if client_id else None
+        except (TypeError, ValueError):
+            client_id = None
+        if status not in ProjectStatus.values and status != "archived":
+            status = ""
+        return cls(query, client_id, status)
+
+    def params(self) -> dict[str, str]:
+        """The filter as query-string parameters (empty ones left out)."""
+        return {k: str(v) for k, v in (("q", self.query), ("client", self.client_id or ""),
+                                        ("status", self.status)) if v}
+
+    def apply(self, projects: QuerySet[RoiProject]) -> QuerySet[RoiProject]:
+        if self.query:
+            # Accents and case aside ("connecte" finds "connecté"): PostgreSQL's unaccent
+            # (migration 0003), on both sides of the comparison.
+            projects = projects.filter(Q(name__unaccent__icontains=self.query)
+                                       | Q(client__name__unaccent__icontains=self.query)
+                                       | Q(crm_solution__unaccent__icontains=self.query))
+        if self.client_id:
+            projects = projects.filter(client_id=self.client_id)
+        if self.status == "archived":
+            projects = projects.filter(archived_at__isnull=False)
+        elif self.status:
+            projects = projects.filter(status=self.status)
+        return projects
+
+
+def portfolio_projects(user, selection: PortfolioFilter) -> QuerySet[RoiProject]:
+    """The live projects the user may view (:func:`roi.access.projects_for`) that the filter
+    keeps, in the portfolio's default order (latest change first)."""
+    return selection.apply(projects_for(user)).select_related("client").order_by(
+        F("updated_at").desc(nulls_last=True), "-id")
+
+
 def portfolio_page(user, *, query: str = "", client_id=None, status: str = "",
                    sort: str = "-updated_at", page=1, per_page: int = 25) -> PortfolioPage:
     """The projects of every client of the user, in a constant number of queries."""
@@ -319,25 +365,9 @@ def portfolio_page(user, *, query: str = "", client_id=None, status: str = "",
     projects = RoiProject.objects.filter(
         client__in=[c.pk for c in clients], deleted_at__isnull=True
     ).select_related("client", "updated_by")
-    query = clean_single_line(query).strip()[:100]
-    if query:
-        # Accents and case aside ("connecte" finds "connecté"): PostgreSQL's unaccent
-        # (migration 0003), on both sides of the comparison.
-        projects = projects.filter(Q(name__unaccent__icontains=query)
-                                   | Q(client__name__unaccent__icontains=query)
-                                   | Q(crm_solution__unaccent__icontains=query))
-    try:
-        client_id = int(client_id) if client_id else None
-    except (TypeError, ValueError):
-        client_id = None
-    if client_id:
-        projects = projects.filter(client_id=client_id)
-    if status in ProjectStatus.values:
-        projects = projects.filter(status=status)
-    elif status == "archived":
-        projects = projects.filter(archived_at__isnull=False)
-    else:
-        status = ""
+    query, client_id, status = selection = PortfolioFilter.of(
+        query=query, client_id=client_id, status=status)
+    projects = selection.apply(projects)
     sort = sort if sort in PORTFOLIO_SORTS else "-updated_at"
     field = PORTFOLIO_SORTS[sort]
     ordering = (F(field.lstrip("-")).desc(nulls_last=True) if field.startswith("-")

@@ -10,8 +10,10 @@ The modules (listed in ``settings.PROCRASTINATE_IMPORT_PATHS``, which workers im
 
 - :mod:`roi.tasks.documents`: the dossier re-rendered after each committed change (debounced
   per project: one job waits per project, and the one that runs reads the latest revision),
-  the documents asked for by a download, the frozen version PDFs, the portfolio zip. Each
-  render runs in a child process stopped after ``settings.RENDER_TIMEOUT_SECONDS``.
+  the documents asked for by a download, the frozen version PDFs. Each render runs in a
+  child process stopped after ``settings.RENDER_TIMEOUT_SECONDS``.
+- :mod:`roi.tasks.bundles`: the portfolio's zip of dossiers (``DossierBundle``), project after
+  project, its progress counted for the page that polls it.
 - :mod:`roi.tasks.mail`: every email (:func:`roi.mail.mail_after_commit` enqueues it).
 - :mod:`roi.tasks.periodic`: the periodic tasks (``purge_deleted`` daily, stalled jobs
   retried) and the hook list where other periodic work registers.

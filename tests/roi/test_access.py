@@ -15,6 +15,7 @@ from roi.models import Invitation, Role
 from tests.checklist.matrix import MATRIX as CHECKLIST_MATRIX
 from tests.roi.assumptions.matrix import MATRIX as ASSUMPTIONS_MATRIX
 from tests.roi.documents.matrix import MATRIX as DOCUMENTS_MATRIX
+from tests.roi.documents.matrix import USER_MATRIX
 from tests.roi.kpis.matrix import MATRIX as KPIS_MATRIX
 from tests.roi.options.matrix import MATRIX as OPTIONS_MATRIX
 from tests.roi.tracking.matrix import MATRIX as TRACKING_MATRIX
@@ -140,6 +141,38 @@ def test_outsider_role_on_own_client_is_not_a_key_to_others(client, world, name)
     assert response.status_code == 404
 
 
+def call_user_url(django_client, name: str, owner, world):
+    builder, method, data, _ = USER_MATRIX[name]
+    url = builder(owner, world)
+    if method == "get":
+        return django_client.get(url)
+    return django_client.post(url, data or {})
+
+
+@pytest.mark.parametrize("name", sorted(USER_MATRIX))
+def test_user_urls_send_anonymous_to_login(client, world, name):
+    response = call_user_url(client, name, world.users["consultant"], world)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("who", [*ROLES, "outsider"])
+@pytest.mark.parametrize("name", sorted(USER_MATRIX))
+def test_user_urls_serve_their_owner(client, world, name, who):
+    client.force_login(world.users[who])
+    response = call_user_url(client, name, world.users[who], world)
+    assert response.status_code in (200, 302), response.content[:500]
+
+
+@pytest.mark.parametrize("who", [*ROLES, "outsider"])
+@pytest.mark.parametrize("name", sorted(n for n, row in USER_MATRIX.items() if row[3]))
+def test_user_urls_are_404_to_anybody_but_their_owner(client, world, name, who):
+    """Another user's bundle, be it a member of the same client with every right: 404."""
+    owner = world.users["outsider" if who != "outsider" else "consultant"]
+    client.force_login(world.users[who])
+    assert call_user_url(client, name, owner, world).status_code == 404
+
+
 def test_readonly_roles_cannot_write_anywhere():
     for role in (Role.CFO, Role.VIEWER):
         assert Action.EDIT not in ROLE_ACTIONS[role]
@@ -156,7 +189,7 @@ def _tenant_url_names() -> set[str]:
                 walk(pattern.url_patterns, ns)
             elif isinstance(pattern, URLPattern) and pattern.name:
                 converters = pattern.pattern.converters
-                if {"client_id", "project_id"} & set(converters):
+                if {"client_id", "project_id", "bundle_id"} & set(converters):
                     names.add(namespace + pattern.name)
 
     walk(get_resolver().url_patterns)
@@ -164,6 +197,6 @@ def _tenant_url_names() -> set[str]:
 
 
 def test_every_tenant_url_is_in_the_matrix():
-    covered = {name.split("#")[0] for name in MATRIX}
+    covered = {name.split("#")[0] for name in MATRIX} | set(USER_MATRIX)
     missing = _tenant_url_names() - covered
     assert not missing, f"tenant URLs without an access test: {sorted(missing)}"
