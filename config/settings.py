@@ -191,10 +191,15 @@ else:
 INVITATION_MAX_AGE_SECONDS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", "7")) * 86400
 
 # The cache lives in PostgreSQL so that several app servers share it (see docs/deploy.md).
+# It holds the engine's results (one entry per project revision) and the rendered documents:
+# Django's default of 300 entries would cull cached dossiers after a few hundred edits, so the
+# bound is far above what a busy instance writes between two expiries.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "roi_cache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "200000")),
+                    "CULL_FREQUENCY": 10},
     }
 }
 

@@ -78,7 +78,7 @@ def daily_hooks(timestamp: int) -> list[str]:
 
 async def _retry(manager, job) -> None:
     """Put a stalled job back in the queue. When a job with the same queueing lock already
-    waits (a debounced re-render asked after this one started), the waiting one is dropped:
+    waits (a debounced re-render asked after this one started), the waiting one is cancelled:
     both would render the project's latest inputs, and the stalled job is the one retried
     and finished."""
     try:
@@ -86,7 +86,7 @@ async def _retry(manager, job) -> None:
     except exceptions.UniqueViolation:
         for waiting in await manager.list_jobs_async(queueing_lock=job.queueing_lock,
                                                      status="todo"):
-            await manager.cancel_job_by_id_async(waiting.id, delete_job=True)
+            await manager.cancel_job_by_id_async(waiting.id)  # kept, as "cancelled"
         await manager.retry_job(job)
     logger.warning("job %s (%s) stalled: retried", job.id, job.task_name)
 

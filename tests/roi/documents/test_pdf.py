@@ -621,3 +621,19 @@ def test_every_engine_warning_has_its_own_sentence():
     with override("en"):
         assert "“Licences” comes to 1,200.50 per user per month" in warning_text(
             warnings[5])
+
+
+def test_edits_do_not_cull_the_cached_dossiers(db):
+    """Every revision caches the engine's results; hundreds of edits must not push the
+    rendered documents out of the shared cache (Django's default bound is 300 entries)."""
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    from roi.documents.cache import cache_get, cache_set
+
+    call_command("createcachetable", verbosity=0)
+    cache_set("roi:doc:dossier:kept", b"%PDF-1.7 kept")
+    cache.set_many({f"roi:engine:2:{n}:1:1": b"x" for n in range(400)})
+    for n in range(400, 450):  # a set counts the entries and culls past the bound
+        cache.set(f"roi:engine:2:{n}:1:1", b"x")
+    assert cache_get("roi:doc:dossier:kept") == b"%PDF-1.7 kept"
