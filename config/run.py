@@ -63,12 +63,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"run: web server (pid {children['web'].pid}) and worker "
               f"(pid {children['worker'].pid}) started; Ctrl-C stops both", flush=True)
         while True:
-            for name, child in children.items():
+            for name, child in list(children.items()):
                 code = child.poll()
-                if code is not None:
-                    print(f"run: the {name} stopped (exit {code}); stopping the rest",
+                if code is None:
+                    continue
+                if name == "worker":
+                    # As systemd's Restart=always in production (docs/deploy.md): a worker
+                    # ends when it loses its database (a PostgreSQL restart); its jobs wait
+                    # in the queue for the next one.
+                    print(f"run: the worker stopped (exit {code}); starting another",
                           file=sys.stderr, flush=True)
-                    return code or 1
+                    time.sleep(1)
+                    children[name] = subprocess.Popen(commands(port)[name], cwd=BASE_DIR,
+                                                      env=env, process_group=0)
+                    continue
+                print(f"run: the {name} stopped (exit {code}); stopping the rest",
+                      file=sys.stderr, flush=True)
+                return code or 1
             time.sleep(0.5)
     except KeyboardInterrupt:
         return 0

@@ -74,6 +74,19 @@ def test_make_run_starts_the_web_server_and_a_worker_and_ctrl_c_stops_both():
         commands = [cmdline(pid) for pid in children]
         assert any("procrastinate worker" in c for c in commands), commands
         assert any("runserver" in c for c in commands), commands
+        # A worker that dies (a PostgreSQL restart ends it) is replaced; the web server stays.
+        worker = min(pid for pid in children if "procrastinate worker" in cmdline(pid))
+        os.kill(worker, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while True:
+            workers = [pid for pid in descendants(supervisor.pid)
+                       if "procrastinate worker" in cmdline(pid) and alive(pid)]
+            if workers and worker not in workers:
+                break
+            assert time.monotonic() < deadline, "no new worker"
+            assert supervisor.poll() is None
+            time.sleep(0.5)
+        children = descendants(supervisor.pid)
         supervisor.send_signal(signal.SIGINT)
         assert supervisor.wait(timeout=30) == 0
         deadline = time.monotonic() + 15
