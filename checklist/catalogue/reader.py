@@ -11,6 +11,7 @@ import functools
 import json
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.utils.translation import get_language
 
 from checklist.catalogue.loader import CATALOGUE_FILE
@@ -131,9 +132,19 @@ def _catalogue_from_db(version: CatalogueVersion, lang: str) -> CatalogueInfo:
     return CatalogueInfo(version.version, pick(version, "title"), posts, kpis)
 
 
+# A loaded catalogue version never changes (checklist.catalogue.loader leaves a loaded version
+# as it is): read once from its three tables, then from the shared database cache (one query).
+CATALOGUE_CACHE_SECONDS = 7 * 24 * 3600
+
+
 def catalogue_info(version: CatalogueVersion | None, lang: str | None = None) -> CatalogueInfo:
     """``version`` in ``lang`` (default: the active language); the shipped file when None."""
     lang = _language(lang)
     if version is None:
         return catalogue_from_file(lang)
-    return _catalogue_from_db(version, lang)
+    key = f"roi:catalogue:1:{version.pk}:{version.version}:{version.loaded_at.timestamp()}:{lang}"
+    info = cache.get(key)
+    if not isinstance(info, CatalogueInfo):
+        info = _catalogue_from_db(version, lang)
+        cache.set(key, info, CATALOGUE_CACHE_SECONDS)
+    return info
