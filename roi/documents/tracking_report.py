@@ -4,8 +4,6 @@ decision and its actions). Every figure comes from ``compute(case).tracking``.""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -22,27 +20,12 @@ from roi.documents.pdf import html_to_pdf, stylesheet
 from roi.formats import Formatter
 from roi.projects.models import RoiProject
 from roi.projects.selectors import ProjectOverview, project_overview
-from roi.review.selectors import latest_version
+from roi.review.selectors import approved_figures
 from roi.texts import warning_text
 from roi.tracking.models import TrackingReview
 from roi.tracking.selectors import project_reviews
 
 __all__ = ["render_review_report", "review_report_filename", "tracking_section"]
-
-
-def _approved(project: RoiProject) -> dict:
-    version = latest_version(project)
-    results = (version.results or {}) if version is not None else {}
-
-    def number(key):
-        try:
-            return None if results.get(key) is None else Decimal(results[key])
-        except (InvalidOperation, TypeError):
-            return None
-
-    return {"number": version.number if version else None,
-            "roi_percent": number("roi_percent"), "payback_months": number("payback_months"),
-            "net_gain": number("net_gain"), "total_costs": number("total_costs")}
 
 
 def tracking_section(overview: ProjectOverview, result: CaseResult, fmt: Formatter
@@ -52,7 +35,7 @@ def tracking_section(overview: ProjectOverview, result: CaseResult, fmt: Formatt
     tracking = result.tracking
     if tracking is None or tracking.as_of_month == 0:
         return None
-    approved = _approved(overview.project)
+    approved = approved_figures(overview.project)
     titles = overview.catalogue.post_titles
     reforecast = tracking.reforecast
 

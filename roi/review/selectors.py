@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
 from roi.projects.models import LineItem, RoiProject
 from roi.review.models import Comment, CommentKind, ProjectVersion
@@ -39,6 +40,23 @@ def latest_version(project: RoiProject) -> ProjectVersion | None:
     """The last approved version, without its PDF bytes."""
     return project.versions.select_related("approved_by").defer("pdf").order_by(
         "-number").first()
+
+
+def approved_figures(project: RoiProject) -> dict:
+    """The last approved version and its headline figures (Decimals, None where its frozen
+    results document has none), for the tracking's "approved" side."""
+    version = latest_version(project)
+    results = (version.results or {}) if version is not None else {}
+
+    def number(key):
+        try:
+            return None if results.get(key) is None else Decimal(results[key])
+        except (InvalidOperation, TypeError):
+            return None
+
+    return {"version": version, "number": version.number if version else None,
+            "roi_percent": number("roi_percent"), "payback_months": number("payback_months"),
+            "net_gain": number("net_gain"), "total_costs": number("total_costs")}
 
 
 def project_versions(project: RoiProject) -> list[ProjectVersion]:

@@ -4,8 +4,6 @@ review. Views only orchestrate: access, form, service, redirect."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +18,7 @@ from roi.errors import ServiceError
 from roi.formats import Formatter, active_language
 from roi.projects.models import ProjectStatus
 from roi.projects.selectors import project_overview
-from roi.review.selectors import latest_version
+from roi.review.selectors import approved_figures
 from roi.texts import warning_text
 from roi.tracking import services
 from roi.tracking.forms import (
@@ -44,22 +42,6 @@ def _tracking_url(project, anchor: str = "") -> str:
     return reverse("roi:project_tracking", args=[project.pk]) + anchor
 
 
-def _approved_figures(project) -> dict:
-    """The approved version's ROI and payback (its frozen results document)."""
-    version = latest_version(project)
-    results = (version.results or {}) if version is not None else {}
-
-    def number(key):
-        try:
-            return None if results.get(key) is None else Decimal(results[key])
-        except (InvalidOperation, TypeError):
-            return None
-
-    return {"version": version, "roi_percent": number("roi_percent"),
-            "payback_months": number("payback_months"),
-            "total_costs": number("total_costs"), "net_gain": number("net_gain")}
-
-
 @require_project(Action.VIEW)
 def tracking(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     """The tracking dashboard; before tracking, what it takes to start it."""
@@ -73,7 +55,7 @@ def tracking(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     result = overview.result
     tracked = result.tracking
     fmt = Formatter(lang=active_language(), currency=project.currency)
-    approved = _approved_figures(project)
+    approved = approved_figures(project)
     titles = overview.catalogue.post_titles
     posts = [(titles.get(p.category, p.category), p) for p in
              (*tracked.costs_by_post, *tracked.gains_by_post)
