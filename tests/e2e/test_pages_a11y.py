@@ -87,6 +87,10 @@ def new_page(browser, live_server, width: int):
 def problems(page, width: int) -> list[str]:
     """What is wrong with the page as it stands (an empty list when nothing is)."""
     found = []
+    # Audit the page at rest: the pointer off every control and no colour transition
+    # half-way (axe would read a hover fade's intermediate colour as the page's).
+    page.mouse.move(0, 0)
+    page.wait_for_function("() => document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running')")
     for violation in AXE.run(page).response["violations"]:
         if violation["impact"] in ("serious", "critical"):
             targets = [node["target"] for node in violation["nodes"]][:3]
