@@ -11,7 +11,7 @@ from checklist.catalogue.completeness import STATUSES, TODO, subitem_status
 from checklist.catalogue.reader import PostInfo, SubItemInfo
 from checklist.wizard.steps import GROUPS, STEPS, Group, Step, first_step_of
 from roi.calculation.pricing import licence_model, licence_prices
-from roi.projects.cases import project_lines
+from roi.projects.cases import project_case, project_lines
 from roi.projects.models import ChecklistAnswer, LineItem, RoiProject
 from roi.projects.selectors import ProjectOverview, project_overview
 from roi.review.models import ProjectVersion
@@ -76,16 +76,43 @@ class PostView:
         return all(item.status != TODO for item in self.items)
 
 
+class ReviewState:
+    """What the review banner of every step shows (the CFO's request, the comments still
+    open, the approved version): read without a line or a figure, one query each."""
+
+    def __init__(self, project: RoiProject):
+        self.project = project
+
+    @functools.cached_property
+    def threads(self) -> Threads:
+        """The review's comment threads (the banner and the badges), one query."""
+        return comment_threads(self.project)
+
+    @functools.cached_property
+    def latest_version(self) -> ProjectVersion | None:
+        return latest_version(self.project)
+
+
 @dataclass
 class WizardState:
     overview: ProjectOverview
     posts: dict[str, PostView]
+    lines: list[LineItem]  # the lines listed (see wizard_state's ``lines_of``)
+    review: ReviewState
     step_states: dict[str, str] = field(default_factory=dict)
     step_warnings: dict[str, list] = field(default_factory=dict)
 
     @property
     def project(self) -> RoiProject:
         return self.overview.project
+
+    @property
+    def threads(self) -> Threads:
+        return self.review.threads
+
+    @property
+    def latest_version(self) -> ProjectVersion | None:
+        return self.review.latest_version
 
     @property
     def result(self):
@@ -105,11 +132,6 @@ class WizardState:
         return self.overview.completeness
 
     @functools.cached_property
-    def threads(self) -> Threads:
-        """The review's comment threads (the banner and the badges), one query."""
-        return comment_threads(self.project)
-
-    @functools.cached_property
     def open_comments_by_post(self) -> dict[str, int]:
         """Post code -> comments still open on its lines (each line's post from the cached
         engine results: no line loaded for the badges)."""
@@ -122,16 +144,16 @@ class WizardState:
         return counts
 
     @functools.cached_property
-    def latest_version(self) -> ProjectVersion | None:
-        return latest_version(self.project)
-
-    @functools.cached_property
     def software_pricing(self) -> dict:
         """Seed 002 next to the software post, in the project's currency: the market's tiers
         per user per month, the plausible range, the licence model the lines follow (SaaS per
         user, on-premise perpetual + maintenance, hybrid) and each readable per-user price
         with its tier (all from roi.calculation.pricing)."""
-        case, lang = self.overview.case, self.overview.lang
+        # Only the software post's lines matter (roi.calculation.pricing reads no other): the
+        # step has them loaded already, so no other line is read nor the whole case built.
+        software = [line for line in self.lines if line.category == "software"]
+        case = project_case(self.project, lines=software, benefits=[], kpis=[], actuals={})
+        lang = self.overview.lang
         return {
             "tiers": price_tier_texts(case.currency, lang=lang),
             "range": price_range_text(case.currency, lang=lang),
@@ -163,7 +185,8 @@ ALL_POSTS = "*"
 
 
 def wizard_state(project: RoiProject, *, overview: ProjectOverview | None = None,
-                 lines_of: str | None = ALL_POSTS) -> WizardState:
+                 lines_of: str | None = ALL_POSTS, review: ReviewState | None = None
+                 ) -> WizardState:
     """Everything the wizard shows, in a constant number of queries.
 
     ``lines_of``: whose lines are loaded and listed: every post's (the default), one post's
@@ -209,7 +232,7 @@ def wizard_state(project: RoiProject, *, overview: ProjectOverview | None = None
             total.total if total else Decimal(0),
             total.total_unadjusted if total else Decimal(0),
         )
-    state = WizardState(overview, post_views)
+    state = WizardState(overview, post_views, lines, review or ReviewState(project))
     _fill_step_states(state)
     return state
 

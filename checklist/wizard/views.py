@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -15,7 +17,7 @@ from checklist.catalogue.models import CatalogueVersion, KpiDefinition, SubItem
 from checklist.catalogue.reader import catalogue_info
 from checklist.wizard import forms as wizard_forms
 from checklist.wizard.quantify import quantified_line
-from checklist.wizard.state import wizard_state
+from checklist.wizard.state import ReviewState, wizard_state
 from checklist.wizard.steps import FIRST_STEP, STEP_BY_SLUG, Step, neighbours, step_for_post
 from roi.access import Action, ProjectAccess, require_project
 from roi.calculation import limits
@@ -25,6 +27,7 @@ from roi.learning.selectors import line_suggestion, workspace_rates
 from roi.projects import services
 from roi.projects.models import AnswerStatus, LineItem
 from roi.projects.results import results_context
+from roi.projects.selectors import project_overview, revision_cached
 from roi.text_input import clean_single_line
 
 
@@ -118,38 +121,71 @@ def context_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
         "reopen_nav": _nav_key(request)})
 
 
-def post_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
-    project = access.project
-    state = wizard_state(project, lines_of=step.post_code)
+POST_STEP_BODY = "checklist/_post_step_body.html"
+
+
+def _post_context(state, step: Step) -> dict:
     view = state.posts.get(step.post_code)
     if view is None:
         raise Http404
-    reopen = None
-    if request.method == "POST":
-        # The step's own form carries the "not applicable" answers (also saved one by one
-        # with htmx as they change); lines are saved by their own forms.
-        answers = []
-        for item in view.items:
-            if item.lines:
-                continue
-            not_applicable = request.POST.get(f"na-{item.subitem.pk}") == "on"
-            reason = (clean_single_line(request.POST.get(f"reason-{item.subitem.pk}", ""))
-                      .strip() if not_applicable else "")
-            status = AnswerStatus.NOT_APPLICABLE if not_applicable else AnswerStatus.OPEN
-            if status != item.status or reason != item.reason:
-                answers.append((item.subitem, status, reason))
-        try:
-            services.answers_set(project=project, answers=answers, user=request.user,
-                                 reopen=reopen_value(request))
-        except services.ReopenRequired as error:
-            reopen = error
-        else:
-            return _next_or_stay(request, project, step)
+    return {"view": view, "kind": view.post.kind,
+            "quantify_helpers": quantify_helpers_for(step.post_code)}
+
+
+def post_step_body(access: ProjectAccess, step: Step, review: ReviewState) -> str:
+    """The body of a post step's page (templates/checklist/_post_step_body.html): the progress,
+    the posts and the post block with its lines. It depends on the project's inputs (its
+    revision), the comments' badges, the status, the language and the reader's rights only,
+    so it is rendered once per revision and kept (roi.projects.selectors.revision_cached): a
+    step shown again reads no line."""
+    project = access.project
+    overview = project_overview(project)
+
+    def build() -> str:
+        state = wizard_state(project, overview=overview, lines_of=step.post_code,
+                             review=review)
+        return render_to_string(POST_STEP_BODY, {
+            "access": access, "project": project, "step": step, "state": state,
+            **_post_context(state, step)})
+
+    part = (f"step:{step.slug}:{project.status}:{overview.lang}:{int(access.can_edit)}:"
+            f"{review.threads.signature}")
+    return revision_cached(project, overview.catalogue_version, part, build)
+
+
+def post_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
+    project = access.project
+    if request.method != "POST":
+        review = ReviewState(project)
+        body = post_step_body(access, step, review)
+        return render_step(request, access, step, "checklist/step_post.html",
+                           {"step_body": mark_safe(body)},  # noqa: S308 - our template
+                           state=review)
+    state = wizard_state(project, lines_of=step.post_code)
+    view = _post_context(state, step)["view"]
+    # A POST: the step's own form carries the "not applicable" answers (also saved one by
+    # one with htmx as they change); lines are saved by their own forms.
+    answers = []
+    for item in view.items:
+        if item.lines:
+            continue
+        not_applicable = request.POST.get(f"na-{item.subitem.pk}") == "on"
+        reason = (clean_single_line(request.POST.get(f"reason-{item.subitem.pk}", ""))
+                  .strip() if not_applicable else "")
+        status = AnswerStatus.NOT_APPLICABLE if not_applicable else AnswerStatus.OPEN
+        if status != item.status or reason != item.reason:
+            answers.append((item.subitem, status, reason))
+    try:
+        services.answers_set(project=project, answers=answers, user=request.user,
+                             reopen=reopen_value(request))
+    except services.ReopenRequired as error:
+        reopen = error
+    else:
+        return _next_or_stay(request, project, step)
     return render_step(request, access, step, "checklist/step_post.html", {
-        "view": view, "kind": view.post.kind,
-        "quantify_helpers": quantify_helpers_for(step.post_code),
+        **_post_context(state, step),
         "reopen": reopen, "reopen_action": request.path,
-        "reopen_fields": _posted_fields(request) if reopen else [],
+        "reopen_fields": _posted_fields(request),
     }, state=state)
 
 
@@ -362,10 +398,8 @@ def _confirm_on_post_step(request, access: ProjectAccess, step: Step, error, *,
     if is_htmx(request):
         return _post_fragment(request, access, step, **prompt)
     state = wizard_state(access.project, lines_of=step.post_code)
-    view = state.posts[step.post_code]
     response = render_step(request, access, step, "checklist/step_post.html", {
-        "view": view, "kind": view.post.kind,
-        "quantify_helpers": quantify_helpers_for(step.post_code), **prompt}, state=state)
+        **_post_context(state, step), **prompt}, state=state)
     response.status_code = 422
     return response
 

@@ -3,20 +3,17 @@ scenarios, warnings and completeness, from the project's overview (computed once
 
 The figures' part of the page (templates/roi/_results.html: tiles, three charts in two layouts,
 tables) depends only on the engine's results, the project's settings and the language, so it is
-rendered once per revision and language and kept beside the results in the database cache,
-under a key derived from theirs (:func:`roi.projects.selectors.engine_cache_key`): a change
-of the inputs is a new revision, so a new key.
+rendered once per revision and language (:func:`roi.projects.selectors.revision_cached`).
 """
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from roi.documents import charts
-from roi.projects.selectors import ENGINE_CACHE_SECONDS, ProjectOverview, engine_cache_key
+from roi.projects.selectors import ProjectOverview, revision_cached
 from roi.texts import SCENARIO_NAMES, warning_text
 
 RESULTS_TEMPLATE = "roi/_results.html"
@@ -27,13 +24,10 @@ def results_context(overview: ProjectOverview, *, can_edit: bool) -> dict:
     part rendered (``results_html``), from the cache when this revision was shown before."""
     project = overview.project
     lang = (get_language() or "fr")[:2]
-    key = (f"{engine_cache_key(project, overview.catalogue_version)}:results:{lang}:"
-           f"{int(can_edit)}")
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(RESULTS_TEMPLATE, {
-            "project": project, "can_edit": can_edit, **figures_context(overview)})
-        cache.set(key, html, ENGINE_CACHE_SECONDS)
+    html = revision_cached(project, overview.catalogue_version,
+                           f"results:{lang}:{int(can_edit)}", lambda: render_to_string(
+                               RESULTS_TEMPLATE, {"project": project, "can_edit": can_edit,
+                                                  **figures_context(overview)}))
     return {"overview": overview, "completeness": overview.completeness,
             "results_html": mark_safe(html)}  # noqa: S308 - rendered by our template
 

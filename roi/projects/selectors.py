@@ -86,6 +86,20 @@ def engine_cache_key(project: RoiProject, catalogue_version: CatalogueVersion | 
             f"{catalogue_version.pk if catalogue_version else 0}")
 
 
+def revision_cached(project: RoiProject, catalogue_version: CatalogueVersion | None,
+                    part: str, build: Callable[[], str]) -> str:
+    """What a page renders from the project's inputs alone (``part`` names it and what else
+    it depends on: the language, the reader's rights ...), built once per revision and kept
+    beside the engine's results in the database cache, under a key derived from theirs: a
+    change of the inputs is a new revision, so a new key."""
+    key = f"{engine_cache_key(project, catalogue_version)}:{part}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, ENGINE_CACHE_SECONDS)
+    return value
+
+
 def engine_results(project: RoiProject, catalogue_version: CatalogueVersion | None,
                    inputs: Callable[[], tuple[Case, list[LineItem]]], *, fresh: bool = False
                    ) -> EngineResults:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -117,6 +118,17 @@ class Threads:
         """Open comments in every thread, the general one and the deleted lines' included."""
         return (sum(t.open_count for t in self.by_line.values()) + self.general.open_count
                 + self.orphans.open_count)
+
+    @property
+    def signature(self) -> str:
+        """Short, and different whenever a line's badge could be: which comment is on which
+        line, and whether it is open (a key part of what is cached with the badges)."""
+        marks = sorted((c.pk, c.line_id or 0, c.resolved_at is None)
+                       for thread in (*self.by_line.values(), self.general, self.orphans)
+                       for c in thread)
+        if not marks:
+            return "0"
+        return hashlib.blake2b(repr(marks).encode(), digest_size=8).hexdigest()
 
     def open_by_category(self, lines: list[LineItem]) -> dict[str, int]:
         """Post code -> open comments on its lines (the wizard's badges)."""

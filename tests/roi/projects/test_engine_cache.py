@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db.models import F
@@ -17,6 +18,7 @@ from checklist.wizard.state import wizard_state
 from roi.models import LineItem, RoiProject
 from roi.projects import selectors, services
 from roi.projects.selectors import engine_cache_key, project_overview
+from roi.review import services as review
 
 
 @pytest.fixture
@@ -210,3 +212,38 @@ def test_the_portfolio_runs_the_same_queries_whatever_the_projects(
                                    for i in range(200))
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_a_post_step_shown_again_reads_no_line_and_follows_every_change(
+        client, world, director, project, django_assert_max_num_queries):
+    """A post step's body is kept per revision (checklist.wizard.views.post_step_body): shown
+    again, it reads no line; a change of the lines, a comment and its resolution, the reader's
+    rights and the language each show at once."""
+    add_lines(project, 20)
+    url = reverse("checklist:step", args=[project.pk, "costs-software"])
+    first = director.get(url).content.decode()
+    with django_assert_max_num_queries(25) as queries:
+        again = director.get(url).content.decode()
+    assert '"roi_lineitem"."label"' not in " ".join(q["sql"] for q in queries.captured_queries)
+    assert again.count('data-testid="line-row"') == first.count('data-testid="line-row"') == 10
+
+    user = world.users["sales_director"]
+    line = LineItem.objects.filter(project=project, category="software").first()
+    services.line_item_update(line=line, user=user, expected_version=None, amount=Decimal(4321))
+    assert "4\u202f321,00" in director.get(url).content.decode()
+
+    review.comment_add(project=project, user=world.users["cfo"], body="Source ?", line=line)
+    page = director.get(url).content.decode()
+    assert 'data-testid="line-comment-badge">1 commentaire · à traiter' in page
+    review.thread_resolve(project=project, user=world.users["cfo"], line=line)
+    assert "1 commentaire · résolu" in director.get(url).content.decode()
+
+    client.force_login(world.users["viewer"])
+    read_only = client.get(url).content.decode()
+    assert "Ajouter une ligne" not in read_only and "Lecture seule" in read_only
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+    assert "Add a line" in english and "Ajouter une ligne" not in english
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert "Ajouter une ligne" in client.get(url).content.decode()
