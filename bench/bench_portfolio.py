@@ -29,10 +29,12 @@ def run(context, count: int = PAIRS) -> dict:
         for i in range(PROJECTS))
     url = reverse("roi:portfolio") + "?sort=-roi&page=3"
     search = reverse("roi:portfolio") + "?q=Projet+4&status=draft"
-    browser = TestClient()
+    browser = TestClient(HTTP_HOST="localhost")  # a host the settings allow
     browser.force_login(user)
     with CaptureQueriesContext(connection) as queries:
-        browser.get(url)
+        response = browser.get(url)
+    if response.status_code != 200:  # a count of a refused request would be no figure
+        raise RuntimeError(f"portfolio: HTTP {response.status_code}")
     server, cookie = context.server, context.data.cookie
     bare = server.timed_get(context.bare_path, cookie)
     return {

@@ -17,19 +17,23 @@ from roi.projects.selectors import ProjectOverview, revision_cached
 from roi.texts import SCENARIO_NAMES, warning_text
 
 RESULTS_TEMPLATE = "roi/_results.html"
+COMPLETENESS_TEMPLATE = "roi/_completeness.html"  # answers and lines: the revision's too
 
 
 def results_context(overview: ProjectOverview, *, can_edit: bool) -> dict:
-    """What the results page and the summary step show: the completeness, and the figures'
+    """What the results page and the summary step show: the completeness and the figures'
     part rendered (``results_html``), from the cache when this revision was shown before."""
     project = overview.project
     lang = (get_language() or "fr")[:2]
+    def build() -> str:
+        context = {"project": project, "can_edit": can_edit, **figures_context(overview)}
+        return (render_to_string(COMPLETENESS_TEMPLATE, context)
+                + render_to_string(RESULTS_TEMPLATE, context))
+
     html = revision_cached(project, overview.catalogue_version,
-                           f"results:{lang}:{int(can_edit)}", lambda: render_to_string(
-                               RESULTS_TEMPLATE, {"project": project, "can_edit": can_edit,
-                                                  **figures_context(overview)}))
-    return {"overview": overview, "completeness": overview.completeness,
-            "results_html": mark_safe(html)}  # noqa: S308 - rendered by our template
+                           f"results:{lang}:{int(can_edit)}", build)
+    return {"overview": overview,
+            "results_html": mark_safe(html)}  # noqa: S308 - rendered by our templates
 
 
 def figures_context(overview: ProjectOverview) -> dict:

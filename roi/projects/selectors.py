@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import NamedTuple
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -86,13 +89,29 @@ def engine_cache_key(project: RoiProject, catalogue_version: CatalogueVersion | 
             f"{catalogue_version.pk if catalogue_version else 0}")
 
 
+@functools.cache
+def rendering_version() -> str:
+    """A digest of what renders a page (the templates, the Python of roi and checklist, the
+    translations), read once per process: a deploy that changes any of them reads none of
+    the parts its predecessor kept (every app server of one deploy finds the same digest)."""
+    digest = hashlib.blake2b(digest_size=6)
+    base = Path(settings.BASE_DIR)
+    for pattern in ("templates/**/*.html", "roi/**/*.py", "checklist/**/*.py",
+                    "locale/**/*.po"):
+        for path in sorted(base.glob(pattern)):
+            digest.update(str(path.relative_to(base)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def revision_cached(project: RoiProject, catalogue_version: CatalogueVersion | None,
                     part: str, build: Callable[[], str]) -> str:
     """What a page renders from the project's inputs alone (``part`` names it and what else
     it depends on: the language, the reader's rights ...), built once per revision and kept
     beside the engine's results in the database cache, under a key derived from theirs: a
-    change of the inputs is a new revision, so a new key."""
-    key = f"{engine_cache_key(project, catalogue_version)}:{part}"
+    change of the inputs is a new revision, so a new key; a new deploy, a new
+    :func:`rendering_version`."""
+    key = f"{engine_cache_key(project, catalogue_version)}:{rendering_version()}:{part}"
     value = cache.get(key)
     if value is None:
         value = build()
