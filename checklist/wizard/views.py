@@ -162,7 +162,8 @@ def post_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
                            {"step_body": mark_safe(body)},  # noqa: S308 - our template
                            state=review)
     state = wizard_state(project, lines_of=step.post_code)
-    view = _post_context(state, step)["view"]
+    context = _post_context(state, step)
+    view = context["view"]
     # A POST: the step's own form carries the "not applicable" answers (also saved one by
     # one with htmx as they change); lines are saved by their own forms.
     answers = []
@@ -183,8 +184,7 @@ def post_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
     else:
         return _next_or_stay(request, project, step)
     return render_step(request, access, step, "checklist/step_post.html", {
-        **_post_context(state, step),
-        "reopen": reopen, "reopen_action": request.path,
+        **context, "reopen": reopen, "reopen_action": request.path,
         "reopen_fields": _posted_fields(request),
     }, state=state)
 
