@@ -245,6 +245,9 @@ PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
 RENDER_TIMEOUT_SECONDS = int(os.environ.get("RENDER_TIMEOUT_SECONDS", "120"))
 # After a committed change, the dossier is rendered once the edits have paused this long.
 RENDER_DEBOUNCE_SECONDS = float(os.environ.get("RENDER_DEBOUNCE_SECONDS", "3"))
+# A render runs at this CPU niceness (0-19): on a machine that also serves pages, the pages
+# take the processor first and the documents use what is left.
+RENDER_NICENESS = int(os.environ.get("RENDER_NICENESS", "10"))
 
 LOGGING = {
     "version": 1,

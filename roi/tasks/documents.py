@@ -18,7 +18,7 @@ import traceback
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
@@ -55,6 +55,8 @@ def _child(kind: str, target_id: int, errors) -> None:
     # worker's thread, the child's shutdown would wait on threads it does not have).
     code = 0
     try:
+        # Background work yields the processor to the web requests on the same machine.
+        os.nice(settings.RENDER_NICENESS)
         for wrapper in connections.all(initialized_only=True):
             _INHERITED.append(wrapper.connection)
             wrapper.connection = None
@@ -102,13 +104,25 @@ def render_document(*, kind: str, target_id: int) -> None:
 
 
 def request_render(kind: str, target_id: int, *, delay: float = 0) -> None:
-    """Ask a worker to render ``kind`` for ``target_id`` (in ``delay`` seconds: the debounce
-    after an edit). Nothing more is queued while a job for that document waits."""
+    """Ask a worker to render ``kind`` for ``target_id`` in ``delay`` seconds (the debounce
+    after an edit), or now (a download waits for it).
+
+    While a job for that document waits, nothing more is queued: the waiting job is moved to
+    the new time instead (one query). Each edit thus pushes its document's render back until
+    the edits pause, and a download brings it forward: one render per burst of edits, of the
+    latest revision, rather than one every ``delay`` seconds of continuous editing."""
     lock = lock_of(kind, target_id)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE procrastinate_jobs SET scheduled_at = now() + make_interval(secs => %s) "
+            "WHERE queueing_lock = %s AND status = 'todo'", [delay, lock])
+        if cursor.rowcount:
+            return
     task = render_document.configure(lock=lock, queueing_lock=lock,
                                       schedule_in={"seconds": delay} if delay else None)
     try:
-        # A savepoint: a refused job (already queued) leaves the caller's transaction intact.
+        # A savepoint: a refused job (queued in between) leaves the caller's transaction
+        # intact.
         with transaction.atomic():
             task.defer(kind=kind, target_id=target_id)
     except AlreadyEnqueued:

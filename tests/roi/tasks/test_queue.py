@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from roi.documents import dossier
@@ -69,6 +70,27 @@ def test_edits_are_debounced_into_one_render_that_fills_the_download_cache(
     assert content.startswith(b"%PDF") and filename.endswith("-brouillon.pdf")
     # The same bytes as the download renders: same function, same cache key.
     assert dossier.project_dossier(apogea)[0] == content
+
+
+def test_each_edit_pushes_the_waiting_render_back_and_a_download_brings_it_forward(
+        apogea, run_worker):
+    def waiting():
+        return list(ProcrastinateJob.objects.filter(
+            lock=lock_of(DOSSIER, apogea.pk), status="todo").values_list("id", "scheduled_at"))
+
+    request_render(DOSSIER, apogea.pk, delay=60)
+    [(job, first)] = waiting()
+    request_render(DOSSIER, apogea.pk, delay=600)  # the next edit, the edits go on
+    [(same, later)] = waiting()
+    assert same == job and (later - first).total_seconds() > 500
+    run_worker()  # not due yet: nothing renders
+    assert dossier.dossier_ready(apogea)[0] is None
+    request_render(DOSSIER, apogea.pk)  # a download asks for it: due now, still one job
+    [(same, due)] = waiting()
+    assert same == job and due <= timezone.now()
+    run_worker()
+    assert render_state(DOSSIER, apogea.pk).status == "succeeded"
+    assert dossier.dossier_ready(apogea)[0].startswith(b"%PDF")
 
 
 def test_the_edit_after_a_render_is_rendered_again(apogea, run_worker, settings):
