@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from roi.projects import services as project_services
 from roi.projects.models import LineItem, RoiProject
 from roi.tenancy.models import Client, Invitation, Membership
 
@@ -36,3 +37,8 @@ class RoiProjectAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "client"]
     search_fields = ["name", "client__name"]
     inlines = [LineItemInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The project and its lines as edited here: a new revision, as the services do.
+        project_services.project_edited_outside(form.instance)

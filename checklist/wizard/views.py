@@ -297,7 +297,11 @@ def line_new(request: HttpRequest, access: ProjectAccess, step: str) -> HttpResp
     subitem = _subitem(access, request.GET.get("subitem") or request.POST.get("subitem"),
                        current)
     kind = "cost" if current.group == "costs" else "gain"
-    suggestion = _learned_suggestion(request, access, kind, current.post_code)
+    posted = request.method == "POST"
+    # What the tracked projects suggest is offered on the empty form (a posted form carries
+    # the user's own values): read for a POST only when the form is shown again.
+    suggestion = None if posted else _learned_suggestion(request, access, kind,
+                                                         current.post_code)
     initial = {}
     if suggestion is not None and suggestion.confidence is not None:
         # Offered, not imposed: the user keeps or changes both before saving.
@@ -307,7 +311,7 @@ def line_new(request: HttpRequest, access: ProjectAccess, step: str) -> HttpResp
                                      horizon_months=access.project.horizon_months,
                                      initial=initial)
     reopen = None
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         try:
             services.line_item_create(project=access.project, user=request.user, kind=kind,
                                       category=current.post_code, subitem=subitem,
@@ -320,6 +324,8 @@ def line_new(request: HttpRequest, access: ProjectAccess, step: str) -> HttpResp
             if is_htmx(request):
                 return _post_fragment(request, access, current, flash=_("Ligne ajoutée."))
             return redirect(step_url(access.project, current))
+    if posted:
+        suggestion = _learned_suggestion(request, access, kind, current.post_code)
     template = "checklist/_line_form.html" if is_htmx(request) else "checklist/line_page.html"
     return render(request, template, _line_context(
         access, form=form, step=current, subitem=subitem, kind=kind, reopen=reopen,

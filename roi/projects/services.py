@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from checklist.catalogue.models import CatalogueVersion, SubItem
-from roi.calculation import Case, compute, limits, quantize_money
+from roi.calculation import Case, CaseResult, limits, quantize_money
 from roi.errors import ServiceError
-from roi.projects.cases import project_case
+from roi.projects.cases import project_case, project_lines
 from roi.projects.models import (
     APPROVED_STATES,
     IN_REVIEW,
@@ -37,6 +37,7 @@ from roi.projects.models import (
     RoiProject,
     kpis_with_measurements,
 )
+from roi.projects.selectors import engine_results
 from roi.projects.signals import inputs_changed
 from roi.tenancy.models import Client
 from roi.text_input import clean_multiline, clean_single_line
@@ -233,9 +234,20 @@ def project_changed(*, project: RoiProject, user, bump: bool = True) -> None:
     transaction.on_commit(lambda: inputs_changed.send(sender=RoiProject, project_id=project_id))
 
 
-def figures_of(case: Case) -> dict:
+def project_edited_outside(project: RoiProject) -> None:
+    """An edit made outside the product's forms (the admin site): a new revision of the
+    inputs, so that no cached figure, page part or document of the previous one is shown, the
+    stored figures, and after commit the documents follow. The status stays as it was set
+    there."""
+    project_revision_bump(project)
+    project_refresh_figures(project)
+    project_id = project.pk
+    transaction.on_commit(lambda: inputs_changed.send(sender=RoiProject, project_id=project_id))
+
+
+def figures_of(result: CaseResult) -> dict:
     """The headline figures stored on the project for the lists (portfolio, workspace)."""
-    headline = compute(case).headline
+    headline = result.headline
     # Without any cost there is nothing to pay back: no payback (shown "—", sorted last), not
     # the engine's 0 months.
     payback = None if headline.total_costs == 0 else headline.payback_months
@@ -248,8 +260,16 @@ def figures_of(case: Case) -> dict:
 
 
 def project_refresh_figures(project: RoiProject) -> None:
-    """Store the project's headline figures for the lists (3 queries and one computation)."""
-    values = figures_of(project_case(project))
+    """Store the project's headline figures for the lists (3 queries and one computation).
+
+    The computation is the engine's results at the project's revision, stored in the cache
+    as they are worked out (:func:`~roi.projects.selectors.engine_results`, in the caller's
+    transaction: rolled back with it): the page answering the change, the results page and the
+    workers' documents then read them instead of computing the same case again."""
+    lines = project_lines(project)
+    engine = engine_results(project, CatalogueVersion.of(project),
+                            lambda: (project_case(project, lines=lines), lines), fresh=True)
+    values = figures_of(engine.result)
     RoiProject.objects.filter(pk=project.pk).update(**values)
     for name, value in values.items():
         setattr(project, name, value)

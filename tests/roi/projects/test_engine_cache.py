@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from checklist.catalogue.models import CatalogueVersion, SubItem
 from checklist.wizard.state import wizard_state
+from roi.documents.dossier import dossier_cache_key
 from roi.models import LineItem, RoiProject
 from roi.projects import selectors, services
 from roi.projects.selectors import engine_cache_key, project_overview
@@ -247,3 +248,39 @@ def test_a_post_step_shown_again_reads_no_line_and_follows_every_change(
     assert "Add a line" in english and "Ajouter une ligne" not in english
     del client.cookies[settings.LANGUAGE_COOKIE_NAME]
     assert "Ajouter une ligne" in client.get(url).content.decode()
+
+
+def test_an_edit_on_the_admin_site_is_a_new_revision_shown_everywhere(client, project,
+                                                                      django_user_model):
+    """The admin site edits the project and its lines outside the services: the results page
+    and the dossier's key follow it, not the figures cached for the previous revision."""
+    line = LineItem.objects.create(project=project, kind="cost", category="software",
+                                   label="Licences", amount=Decimal("1000"), recurrence="once")
+    services.project_changed(project=project, user=None)
+    before = project.revision
+    key = dossier_cache_key(project)
+    assert project_overview(project).figures.headline.total_costs == Decimal("1000")
+    admin = django_user_model.objects.create_superuser("root@test.example",
+                                                       "root@test.example", "x")
+    client.force_login(admin)
+    url = reverse("admin:roi_roiproject_change", args=[project.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: ("" if value is None else value)
+            for name, value in form.initial.items() if name in form.fields}
+    data.update({
+        "client": project.client_id, "catalogue": project.catalogue_id or "",
+        "line_items-TOTAL_FORMS": "1", "line_items-INITIAL_FORMS": "1",
+        "line_items-MIN_NUM_FORMS": "0", "line_items-MAX_NUM_FORMS": "1000",
+        "line_items-0-id": line.pk, "line_items-0-project": project.pk,
+        "line_items-0-kind": "cost", "line_items-0-category": "software",
+        "line_items-0-label": "Licences", "line_items-0-amount": "2500",
+        "line_items-0-quantity": "1", "line_items-0-recurrence": "once",
+        "line_items-0-start_month": "1", "line_items-0-end_month": "",
+        "line_items-0-ramp_up_months": "0", "line_items-0-confidence": "1",
+    })
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    project.refresh_from_db()
+    assert project.revision > before
+    assert project_overview(project).figures.headline.total_costs == Decimal("2500")
+    assert dossier_cache_key(project) != key

@@ -120,6 +120,7 @@ def test_the_decision_asks_for_approval_when_the_case_pays_back(world, apogea):
 def test_the_decision_says_when_the_case_does_not_pay_back_within_the_horizon(world, apogea):
     apogea.horizon_months = 6
     apogea.save()
+    bump_revision(apogea)  # what the services do on every change (project_changed)
     words = decision_of(apogea)
     assert "Approuver un investissement" not in words
     assert "alors que l’investissement n’est pas remboursé sur cet horizon" in words
