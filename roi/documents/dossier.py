@@ -54,7 +54,7 @@ from roi.calculation import (
     parse_case,
 )
 from roi.calculation.kpi import LTV_CAC_CODE, LTV_CAC_HEALTHY_MAX, LTV_CAC_HEALTHY_MIN
-from roi.documents.cache import cache_get, cached, document_key
+from roi.documents.cache import cache_get, cache_set, cached, document_key
 from roi.documents.charts import cashflow_svg, posts_svg, tornado_svg
 from roi.documents.comparison import OptionInfo, comparison_context
 from roi.documents.pdf import html_to_pdf, stylesheet
@@ -62,7 +62,12 @@ from roi.documents.register import register_key, register_section
 from roi.documents.tracking_report import tracking_section
 from roi.formats import Formatter, irr_capped
 from roi.projects.models import APPROVED_STATES, ProjectStatus, RoiProject
-from roi.projects.selectors import ProjectOverview, project_overview
+from roi.projects.selectors import (
+    ProjectOverview,
+    engine_cache_key,
+    project_overview,
+    rendering_version,
+)
 from roi.review.changes import Changes, change_rows, changes_since
 from roi.review.models import ProjectVersion
 from roi.review.selectors import (
@@ -516,10 +521,10 @@ class _Inputs:
     register: dict | None = None  # the assumption register's entries, by line id
 
 
-def _inputs(project: RoiProject) -> _Inputs:
+def _inputs(project: RoiProject, *, latest: ProjectVersion | None,
+            records: dict) -> _Inputs:
     overview = project_overview(project, lang=_lang(project))
     approval, changes, exact = None, None, None
-    latest = latest_version(project)
     if latest is not None:
         changes = changes_since(latest, project, lines=overview.lines, case=overview.case)
         # Vouch for the approval only if this dossier shows exactly what was approved.
@@ -531,7 +536,7 @@ def _inputs(project: RoiProject) -> _Inputs:
         # under the approval of the plan it follows; an approved one is the frozen version.
         if current and project.status == ProjectStatus.APPROVED:
             exact = latest
-    return _Inputs(overview, approval, changes, exact, register_records(project))
+    return _Inputs(overview, approval, changes, exact, records)
 
 
 def _key(kind: str, inputs: _Inputs) -> str:
@@ -551,23 +556,65 @@ def _key(kind: str, inputs: _Inputs) -> str:
     ])
 
 
+@dataclass(frozen=True)
+class _Where:
+    """Where a project's dossier is: its cache key, and the approved version it exactly is
+    (whose frozen PDF it then is)."""
+
+    key: str
+    version_id: int | None
+
+
+def _where(project: RoiProject) -> tuple[_Where, ProjectVersion | None, _Inputs | None]:
+    """The dossier's :func:`_key`, worked out once per revision of the project's inputs.
+
+    The key hashes everything the dossier shows, so working it out reads every line, answer
+    and benefit. Those are all at the project's revision (each write bumps it, the key of the
+    engine's results); what else the dossier shows is read here at each call and is part of
+    the memo's own key: the project's details and status, the client's name, the last
+    approved version, the assumption register, the edition date and the rendering code. A
+    download of an unchanged project thus costs a few queries, whatever its lines. Returns
+    the last approved version, and the inputs when they had to be read."""
+    latest = latest_version(project)
+    records = register_records(project)
+    catalogue = CatalogueVersion.of(project)
+    memo = document_key("dossier-at", [
+        # updated_at: any save of the project's row, the admin site's included.
+        engine_cache_key(project, catalogue), rendering_version(), project.updated_at,
+        project.name,
+        project.client.name, project.status, _lang(project), project.crm_solution,
+        project.users_count, project.start_date, latest.pk if latest else None,
+        register_key(records), catalogue.version if catalogue else file_version(),
+        timezone.localdate(),
+    ])
+    where = cache_get(memo)
+    if isinstance(where, _Where):
+        return where, latest, None
+    inputs = _inputs(project, latest=latest, records=records)
+    where = _Where(_key("dossier", inputs), inputs.version.pk if inputs.version else None)
+    cache_set(memo, where)
+    return where, latest, inputs
+
+
 def dossier_cache_key(project: RoiProject) -> str:
     """The cache key of a project's dossier (a few queries, no computation, no rendering)."""
-    return _key("dossier", _inputs(project))
+    return _where(project)[0].key
+
+
+def _frozen_pdf(version_id: int) -> bytes | None:
+    frozen = ProjectVersion.objects.filter(pk=version_id).values_list("pdf", flat=True).first()
+    return bytes(frozen) if frozen else None
 
 
 def dossier_ready(project: RoiProject) -> tuple[bytes | None, str]:
     """The dossier :func:`project_dossier` would return and its file name, if it is already
     there (the frozen version's PDF, or today's edition in the cache); ``None`` otherwise.
     Never renders: a few queries, no computation."""
-    inputs = _inputs(project)
-    if inputs.version is not None:
-        frozen = ProjectVersion.objects.filter(pk=inputs.version.pk).values_list(
-            "pdf", flat=True).first()
-        if frozen:
-            return bytes(frozen), version_filename(inputs.version)
-        return cache_get(_key("dossier", inputs)), version_filename(inputs.version)
-    return cache_get(_key("dossier", inputs)), dossier_filename(project)
+    where, latest, _ = _where(project)
+    if where.version_id is not None:  # then the last approved version, exactly
+        return (_frozen_pdf(where.version_id) or cache_get(where.key),
+                version_filename(latest))
+    return cache_get(where.key), dossier_filename(project)
 
 
 def _context(inputs: _Inputs) -> dict:
@@ -591,7 +638,8 @@ def _context(inputs: _Inputs) -> dict:
 def dossier_context(project: RoiProject) -> dict:
     """Everything the CODIR dossier shows for ``project``, formatted in the project's
     language, in a constant number of queries whatever the number of lines."""
-    inputs = _inputs(project)
+    inputs = _inputs(project, latest=latest_version(project),
+                     records=register_records(project))
     with override(inputs.overview.lang):
         return _context(inputs)
 
@@ -610,21 +658,20 @@ def project_dossier(project: RoiProject) -> tuple[bytes, str]:
     that is the approved version's own frozen PDF, named after it (``…-v1.pdf``), the same
     bytes as its version link; otherwise today's edition of the draft (``…-brouillon.pdf``),
     from the cache when nothing has changed."""
-    inputs = _inputs(project)
-    if inputs.version is not None:
-        frozen = ProjectVersion.objects.filter(pk=inputs.version.pk).values_list(
-            "pdf", flat=True).first()
+    where, latest, inputs = _where(project)
+    if where.version_id is not None:
+        frozen = _frozen_pdf(where.version_id)
         if frozen:
-            return bytes(frozen), version_filename(inputs.version)
+            return frozen, version_filename(latest)
+    filename = (version_filename(latest) if where.version_id is not None
+                else dossier_filename(project))
 
     def build() -> bytes:
-        with override(inputs.overview.lang):
-            return html_to_pdf(_html(_context(inputs)))
+        read = inputs or _inputs(project, latest=latest, records=register_records(project))
+        with override(read.overview.lang):
+            return html_to_pdf(_html(_context(read)))
 
-    content = cached(_key("dossier", inputs), build)
-    if inputs.version is not None:  # approved, its frozen PDF not rendered yet
-        return content, version_filename(inputs.version)
-    return content, dossier_filename(project)
+    return cached(where.key, build), filename
 
 
 def render_version_dossier(version: ProjectVersion) -> bytes:

@@ -336,10 +336,27 @@ def test_cache_key_is_cheap_and_follows_answers(apogea, catalogue, monkeypatch):
     monkeypatch.setattr(dossier, "compute", forbidden)
     monkeypatch.setattr(dossier, "html_to_pdf", forbidden)
     key = dossier.dossier_cache_key(apogea)
-    assert key == dossier.dossier_cache_key(apogea)
+    # Worked out once per revision: asked again, the key reads no line, answer nor benefit.
+    with CaptureQueriesContext(connection) as queries:
+        assert key == dossier.dossier_cache_key(apogea)
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    assert not re.search(r"FROM \"roi_(lineitem|checklistanswer|qualitativebenefit)\"", read)
+    # The last approved version, the register, the catalogue, the memo (in a savepoint).
+    assert len(queries) <= 6
     ChecklistAnswer.objects.create(project=apogea,
                                    subitem=SubItem.objects.get(code="contingency.overruns"),
                                    status=AnswerStatus.NOT_APPLICABLE, reason="Forfait ferme")
+    bump_revision(apogea)  # what the services do on every change (project_changed)
+    assert dossier.dossier_cache_key(apogea) != key
+    # What the dossier shows beyond the inputs is read each time: the client's name...
+    key = dossier.dossier_cache_key(apogea)
+    apogea.client.name = "Apogea Industries"
+    apogea.client.save()
+    assert dossier.dossier_cache_key(apogea) != key
+    # ... and the status.
+    key = dossier.dossier_cache_key(apogea)
+    apogea.status = "submitted"
+    apogea.save()
     assert dossier.dossier_cache_key(apogea) != key
 
 
