@@ -27,8 +27,15 @@ def _num(value, places: int = 2) -> str:
     return format_decimal(Decimal(value), places, lang=(get_language() or "fr")[:2])
 
 
-def warning_text(warning: CaseWarning) -> str:
-    """The method's warnings (§4) in plain words."""
+def _amount(value, currency: str | None, places: int = 2) -> str:
+    if currency is None:
+        return _num(value, places)
+    return format_money(Decimal(value), currency, places,
+                        lang=(get_language() or "fr")[:2])
+
+
+def warning_text(warning: CaseWarning, *, currency: str | None = None) -> str:
+    """The method's warnings (§4) in plain words; amounts in ``currency`` when given."""
     params = warning.params
     if warning.code == "no_contingency":
         return _("Aucun montant dans « Coûts cachés ou imprévus » : c’est le poste le plus "
@@ -64,8 +71,10 @@ def warning_text(warning: CaseWarning) -> str:
                  "mois). Vérifiez que le montant est un prix par utilisateur, que la quantité "
                  "est le nombre d’utilisateurs et que la récurrence (mensuelle ou annuelle) est "
                  "la bonne.") % {
-            "label": params.get("label", ""), "price": _num(params.get("price_per_user_month", 0)),
-            "min": _num(params.get("minimum", 10), 0), "max": _num(params.get("maximum", 300), 0)}
+            "label": params.get("label", ""),
+            "price": _amount(params.get("price_per_user_month", 0), currency),
+            "min": _amount(params.get("minimum", 10), currency, 0),
+            "max": _amount(params.get("maximum", 300), currency, 0)}
     if warning.code in ("costs_over_plan", "gains_under_plan"):
         return _tracking_warning(warning)
     return warning.code

@@ -241,7 +241,8 @@ def _fill_step_states(state: WizardState) -> None:
     for warning in state.result.warnings:
         slug = WARNING_STEPS.get(warning.code)
         if slug:
-            state.step_warnings.setdefault(slug, []).append(warning_text(warning))
+            state.step_warnings.setdefault(slug, []).append(
+                warning_text(warning, currency=state.project.currency))
     for step in STEPS:
         state.step_states[step.slug] = _step_state(state, step)
     others = [state.step_states[s.slug] for s in STEPS if s.kind != "summary"]

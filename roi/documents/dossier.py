@@ -423,7 +423,7 @@ def build_dossier_context(*, case: Case, result: CaseResult, catalogue: Catalogu
                             "au lieu de %(raw)s avant ajustement.") % {
             "adjusted": fmt.money(headline.total_gains),
             "raw": fmt.money(headline.total_gains_unadjusted)})
-    warnings = [warning_text(w) for w in result.warnings]
+    warnings = [warning_text(w, currency=case.currency) for w in result.warnings]
     if warnings:
         key_points.append(ngettext(
             "%(count)s point d’attention relevé par la méthode (voir « Points d’attention »).",

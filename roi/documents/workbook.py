@@ -910,7 +910,7 @@ class CaseSheets:
         row = self._write_scenarios(ws, row)
         row += 1
         self.text(ws, row, 1, _("Points d’attention"), _SECTION)
-        warnings = [warning_text(w) for w in self.result.warnings]
+        warnings = [warning_text(w, currency=self.case.currency) for w in self.result.warnings]
         for text in warnings or [_("Aucun point d’attention.")]:
             row += 1
             self.text(ws, row, 1, text)

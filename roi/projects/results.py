@@ -50,7 +50,7 @@ def figures_context(overview: ProjectOverview) -> dict:
         "horizons": horizons,
         "scenarios": [(SCENARIO_NAMES.get(s.factors.code, s.factors.code), s)
                       for s in result.scenarios],
-        "warnings": [warning_text(w) for w in result.warnings],
+        "warnings": [warning_text(w, currency=result.case.currency) for w in result.warnings],
         "post_labels": labels,
         "cost_posts": [(labels.get(p.category, p.category), p) for p in result.costs_by_post
                        if p.total or p.total_unadjusted],

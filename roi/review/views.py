@@ -99,7 +99,7 @@ def review(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         "access": access, "project": project, "client": access.client,
         "headline": result.headline,
         "horizons": [result.horizons[h] for h in sorted(result.horizons)],
-        "warnings": [warning_text(w) for w in result.warnings],
+        "warnings": [warning_text(w, currency=project.currency) for w in result.warnings],
         "completeness": overview.completeness,
         "cost_lines": [row for row in shown if row[0].kind == LineKind.COST],
         "gain_lines": [row for row in shown if row[0].kind == LineKind.GAIN],

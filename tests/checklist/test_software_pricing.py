@@ -41,7 +41,7 @@ def test_a_price_outside_10_to_300_is_warned_about(director, project):
              label="Abonnement", subitem=subitem(project, "software.user_pricing"))
     page = software_page(director, project)
     assert "hors de la fourchette habituelle" in page
-    assert "revient à 1 500,00 par utilisateur et par mois" in page  # the engine's warning
+    assert "revient à 1 500,00 € par utilisateur et par mois" in page  # the engine’s warning
 
 
 def test_the_on_premise_pattern_is_recognised_in_the_projects_currency(director, project):

@@ -640,6 +640,14 @@ def test_every_engine_warning_has_its_own_sentence():
     with override("en"):
         assert "“Licences” comes to 1,200.50 per user per month" in warning_text(
             warnings[5])
+    # With the case's currency, the amounts are money.
+    with override("fr"):
+        assert ("« Licences » revient à 1\u202f200,50\u00a0€ par utilisateur et par mois, hors "
+                "de la fourchette habituelle des CRM (10\u00a0€ à 300\u00a0€"
+                in warning_text(warnings[5], currency="EUR"))
+    with override("en"):
+        assert "comes to €1,200.50 per user per month" in warning_text(warnings[5],
+                                                                       currency="EUR")
 
 
 def test_edits_do_not_cull_the_cached_dossiers(db):
