@@ -14,6 +14,7 @@ from roi.models import Client, Membership, ProjectVersion, RoiProject
 from roi.projects.services import project_refresh_figures
 from tests.conftest import PASSWORD, add_line
 from tests.e2e.conftest import login, shot
+from tests.e2e.test_pages_a11y import DESKTOP, PHONE, new_page, problems
 
 pytestmark = pytest.mark.browser
 
@@ -139,6 +140,14 @@ def test_cfo_requests_changes_the_director_answers_and_the_cfo_approves_v1(
     # The CFO sees the answer and approves: "Approuvé v1", nothing listed as changed.
     cfo_page.goto(review_url)
     expect(cfo_page.get_by_text("Historique CRM 2025.")).to_be_visible()
+    # Resolved threads stay readable: the review page passes axe at both widths.
+    for width in (DESKTOP, PHONE):
+        audit = new_page(browser, live_server, width)
+        audit.context.add_cookies(cfo_page.context.cookies())
+        audit.goto(review_url)
+        expect(audit.get_by_test_id("thread-resolved").first).to_be_visible()
+        assert problems(audit, width) == []
+        audit.context.close()
     approve_form = cfo_page.locator("form", has=cfo_page.get_by_role(
         "button", name="Approuver et figer une version"))
     approve_form.get_by_label("Approuver quand même ce dossier incomplet").check()

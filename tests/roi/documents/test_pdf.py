@@ -664,3 +664,9 @@ def test_edits_do_not_cull_the_cached_dossiers(db):
     for n in range(400, 450):  # a set counts the entries and culls past the bound
         cache.set(f"roi:engine:2:{n}:1:1", b"x")
     assert cache_get("roi:doc:dossier:kept") == b"%PDF-1.7 kept"
+
+
+def test_a_drafts_approval_page_says_brouillon_once(apogea, catalogue):
+    text = " ".join(pdf_text(dossier.render_dossier(apogea)).split())
+    assert "Statut du dossier à l’édition : Brouillon ·" in text
+    assert "Brouillon · Brouillon" not in text
