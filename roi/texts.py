@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from roi.calculation import CaseWarning
@@ -261,3 +261,27 @@ def case_error_text(path: str, message: str) -> str:
             message = str(text) % params if params else str(text)
             break
     return _("%(path)s : %(rule)s") % {"path": path, "rule": message} if path else message
+
+
+def start_after_horizon_text(month: int, horizon: int) -> str:
+    """A line would start after the project's horizon, where it counts for nothing: the line
+    form, the import."""
+    return _("Le mois %(month)s est après l’horizon du projet (%(horizon)s mois) : cette "
+             "ligne n’y compterait pour rien. Choisissez un mois de 1 à %(horizon)s, ou "
+             "allongez l’horizon du projet.") % {"month": month, "horizon": horizon}
+
+
+def lines_after_horizon_text(label: str, month: int, horizon: int, count: int) -> str:
+    """``count`` lines start after the horizon (the first, ``label``, in ``month``): they count
+    in the 24- and 36-month views only, not in the figures at the horizon. Said after a
+    shorter horizon is saved and after an import."""
+    return ngettext(
+        "La ligne « %(label)s » commence au mois %(month)s, après l’horizon de %(horizon)s "
+        "mois : elle ne compte pas dans les chiffres à l’horizon (seulement dans les vues à "
+        "plus long terme). Allongez l’horizon ou avancez son mois de début si elle doit "
+        "compter.",
+        "%(count)s lignes commencent après l’horizon de %(horizon)s mois (dont « %(label)s », "
+        "au mois %(month)s) : elles ne comptent pas dans les chiffres à l’horizon (seulement "
+        "dans les vues à plus long terme). Allongez l’horizon ou avancez leur mois de début "
+        "si elles doivent compter.", count) % {
+        "label": label, "month": month, "horizon": horizon, "count": count}

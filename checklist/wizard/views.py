@@ -113,6 +113,8 @@ def context_step(request, access: ProjectAccess, step: Step) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if form.update_project(user=request.user):
             messages.success(request, _("Contexte enregistré."))
+            if form.notice:
+                messages.warning(request, form.notice)
             return _next_or_stay(request, project, step)
     if request.method == "POST":
         project.refresh_from_db()

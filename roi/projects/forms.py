@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from roi.fields import PercentField, TextField, formfield_for, refresh_hidden
 from roi.projects.models import RoiProject
+from roi.projects.selectors import lines_after_horizon
 from roi.projects.services import ReopenRequired, StaleRevision, project_update
 from roi.tenancy.models import Client
 
@@ -56,6 +57,8 @@ class ProjectForm(forms.ModelForm):
     # Set when saving was refused because the project is under review: the status to confirm
     # (the page shows the confirmation, the user's input is kept).
     reopen_required: ReopenRequired | None = None
+    # Set once saved when a shorter horizon leaves lines after it: what to tell the user.
+    notice: str | None = None
 
     def update_project(self, *, user) -> bool:
         """Save through the service; False when someone else saved first, or when the project
@@ -66,6 +69,8 @@ class ProjectForm(forms.ModelForm):
         back as the ``reopen`` value of the posted data.
         """
         data = {k: v for k, v in self.cleaned_data.items() if k != "revision"}
+        # (The instance holds the posted values already: the stored ones are the initial.)
+        shorter = data.get("horizon_months", 0) < (self.initial.get("horizon_months") or 0)
         try:
             project_update(project=self.instance, user=user,
                            expected_revision=self.cleaned_data.get("revision"),
@@ -79,6 +84,8 @@ class ProjectForm(forms.ModelForm):
             self.instance.refresh_from_db(fields=["revision"])
             refresh_hidden(self, "revision", self.instance.revision)
             return False
+        if shorter:
+            self.notice = lines_after_horizon(self.instance)
         return True
 
 

@@ -39,6 +39,7 @@ from roi.projects.models import (
 )
 from roi.tenancy.models import Membership
 from roi.text_input import clean_single_line
+from roi.texts import lines_after_horizon_text
 
 # --- one project -----------------------------------------------------------------------------
 
@@ -298,6 +299,17 @@ def project_overview(project: RoiProject, *, lang: str | None = None) -> Project
 class WorkspaceEntry:
     membership: Membership
     projects: list[RoiProject]
+
+
+def lines_after_horizon(project: RoiProject) -> str | None:
+    """What to tell about the project's lines that start after its horizon (counted in the
+    longer views only, not in the figures at the horizon), or None when there is none: after
+    a shorter horizon is saved, after an import. Two queries."""
+    after = project.line_items.filter(start_month__gt=project.horizon_months)
+    first = after.order_by("start_month", "pk").values_list("label", "start_month").first()
+    if first is None:
+        return None
+    return lines_after_horizon_text(first[0], first[1], project.horizon_months, after.count())
 
 
 def workspace_for(user, *, include_archived: bool = False) -> list[WorkspaceEntry]:

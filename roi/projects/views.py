@@ -95,6 +95,8 @@ def project_edit(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if form.update_project(user=request.user):
             messages.success(request, _("Projet enregistré."))
+            if form.notice:
+                messages.warning(request, form.notice)
             return redirect("roi:project_detail", project_id=project.pk)
     return render(request, "roi/project_form.html", {
         "form": form, "client": access.client, "project": project,
@@ -177,6 +179,9 @@ def project_import(request: HttpRequest, access: ClientAccess) -> HttpResponse:
                       for field, msgs in error.message_dict.items()]
         else:
             messages.success(request, _("Projet « %(name)s » importé.") % {"name": project.name})
+            notice = selectors.lines_after_horizon(project)
+            if notice:
+                messages.warning(request, notice)
             return redirect("roi:project_detail", project_id=project.pk)
     return render(request, "roi/project_import.html", {
         "form": form, "client": access.client, "errors": errors})

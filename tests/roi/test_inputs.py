@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django import forms
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import close_old_connections, connection
 from django.urls import reverse
@@ -32,6 +33,7 @@ from roi.text_input import (
     has_line_break,
 )
 from tests.conftest import add_line
+from tests.roi.documents.test_pdf import normalise
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -184,6 +186,49 @@ def test_a_line_stored_past_the_horizon_can_still_be_edited(client, world, proje
     assert (line.amount, line.start_month) == (Decimal("2000"), 30)
     response = client.post(url, dict(LINE, start_month="31", version=str(line.version)), **HTMX)
     assert response.status_code == 422 and "après l’horizon" in response.content.decode()
+
+
+def test_a_shorter_horizon_says_which_lines_start_after_it(client, world, project):
+    """Shortening the horizon keeps the lines (they count in the longer views) and says which
+    of them no longer count in the figures at the horizon."""
+    add_line(project, "cost", "software", "1000", "yearly", label="Licences", start_month=1)
+    add_line(project, "gain", "productivity", "500", "monthly", label="Gain tardif",
+             start_month=9)
+    client.force_login(world.users["sales_director"])
+    url = reverse("checklist:step", args=[project.pk, "context"])
+    data = {"name": project.name, "horizon_months": "6", "currency": "EUR",
+            "discount_rate": "8", "language": "fr", "conservative_gains_factor": "80",
+            "conservative_costs_factor": "110", "optimistic_gains_factor": "120",
+            "optimistic_costs_factor": "100", "revision": str(project.revision)}
+    body = normalise(client.post(url, data, follow=True).content.decode())
+    project.refresh_from_db()
+    assert project.horizon_months == 6 and project.line_items.count() == 2
+    assert ("La ligne « Gain tardif » commence au mois 9, après l’horizon de 6 mois : elle ne "
+            "compte pas dans les chiffres à l’horizon") in body
+    # Lengthening it again says nothing more.
+    data.update(horizon_months="12", revision=str(project.revision))
+    assert "après l’horizon" not in client.post(url, data, follow=True).content.decode()
+
+
+def test_an_import_says_which_lines_start_after_the_horizon(client, world, project, tmp_path,
+                                                           capsys):
+    case = {"format": "roi-case/1", "name": "Tardif", "horizon_months": 12,
+            "costs": [{"category": "software", "amount": "100", "recurrence": "monthly"}],
+            "gains": [{"category": "productivity", "label": "Plus tard", "amount": "500",
+                       "recurrence": "monthly", "start_month": 20},
+                      {"category": "marketing", "label": "Encore", "amount": "50",
+                       "recurrence": "monthly", "start_month": 30}]}
+    client.force_login(world.users["sales_director"])
+    upload = SimpleUploadedFile("case.json", json.dumps(case).encode(), "application/json")
+    body = normalise(client.post(reverse("roi:project_import", args=[world.client.pk]),
+                                 {"file": upload}, follow=True).content.decode())
+    assert "Projet « Tardif » importé." in body
+    assert ("2 lignes commencent après l’horizon de 12 mois (dont « Plus tard », au mois 20)"
+            in body)
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case), encoding="utf-8")
+    call_command("roi_import", str(path), "--client", str(world.client.pk))
+    assert "2 lignes commencent après l’horizon de 12 mois" in capsys.readouterr().err
 
 
 def test_a_line_edit_without_its_version_overwrites_nothing(client, world, project):

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from roi.management.casefile import read_case
+from roi.projects.selectors import lines_after_horizon
 from roi.projects.services import case_import
 from roi.tenancy.models import Client
 
@@ -26,3 +27,6 @@ class Command(BaseCommand):
                      for field, messages in error.message_dict.items()]
             raise CommandError("the case cannot be stored:\n" + "\n".join(lines)) from None
         self.stdout.write(f"Imported project {project.pk} « {project.name} » into {client.name}.")
+        notice = lines_after_horizon(project)
+        if notice:
+            self.stderr.write(notice)
