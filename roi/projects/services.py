@@ -528,7 +528,13 @@ def case_import(*, case: Case, client: Client, user=None, name: str | None = Non
                 position=position,
                 subitem=subitems.get(item.subitem) if item.subitem else None,
             )
-            row.full_clean(exclude=["project"])
+            try:
+                row.full_clean(exclude=["project"])
+            except ValidationError as error:  # said with the line's path in the file
+                group = "costs" if kind == LineKind.COST else "gains"
+                raise ValidationError({f"{group}[{position}].{field}": messages
+                                       for field, messages in error.message_dict.items()}
+                                      ) from None
             rows.append(row)
     bulk_create_with_history(rows, LineItem, default_user=user)
     # After go-live (method §6): the last closed month and each line's actuals.

@@ -231,6 +231,19 @@ def test_an_import_says_which_lines_start_after_the_horizon(client, world, proje
     assert "2 lignes commencent après l’horizon de 12 mois" in capsys.readouterr().err
 
 
+def test_an_import_names_the_line_of_a_too_precise_amount(client, world, project):
+    case = {"format": "roi-case/1", "name": "Précis", "horizon_months": 12,
+            "costs": [{"category": "software", "amount": "100", "recurrence": "monthly"},
+                      {"category": "training", "amount": "0.0000001", "recurrence": "once"}],
+            "gains": []}
+    client.force_login(world.users["sales_director"])
+    upload = SimpleUploadedFile("case.json", json.dumps(case).encode(), "application/json")
+    body = normalise(client.post(reverse("roi:project_import", args=[world.client.pk]),
+                                 {"file": upload}).content.decode())
+    assert "costs[1].amount :" in body
+    assert not RoiProject.objects.filter(name="Précis").exists()
+
+
 def test_a_line_edit_without_its_version_overwrites_nothing(client, world, project):
     line = add_line(project, "cost", "software", "1000", "yearly", label="Licences")
     client.force_login(world.users["sales_director"])
