@@ -86,6 +86,8 @@ def format_decimal(value: Decimal | None, places: int = 2, *, lang: str = "fr") 
         return ""
     quantum = Decimal(1).scaleb(-places)
     rounded = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+    if rounded.is_zero():
+        rounded = abs(rounded)  # −0,004 € shows as 0,00 €, never "−0,00 €"
     text = f"{rounded:,.{places}f}"
     if lang == "en":
         return text

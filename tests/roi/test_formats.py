@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from roi.formats import excel_money_format, format_decimal, parse_decimal
+from roi.formats import excel_money_format, format_decimal, format_money, parse_decimal
 
 
 @pytest.mark.parametrize("typed,lang,expected", [
@@ -39,3 +39,11 @@ def test_an_excel_format_never_takes_a_quote_from_a_currency_code():
     assert excel_money_format('X"Y;') == (
         '[$-40C]#,##0.00"\u00a0XY";[Red][$-40C]"\u2212"#,##0.00"\u00a0XY"')
     assert excel_money_format("EUR", lang="en") == '[$-409]"€"#,##0.00;[Red][$-409]"-€"#,##0.00'
+
+
+def test_an_amount_that_rounds_to_zero_has_no_sign():
+    assert format_decimal(Decimal("-0.004"), 2) == "0,00"
+    assert format_decimal(Decimal("-0.4"), 0, lang="en") == "0"
+    assert format_money(Decimal("-0.01"), "EUR", 0) == "0\u00a0€"
+    assert format_money(Decimal("-0.01"), "EUR", 0, lang="en") == "€0"
+    assert format_money(Decimal("-0.5"), "EUR", 0) == "\u22121\u00a0€"
