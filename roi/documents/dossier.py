@@ -644,8 +644,15 @@ def dossier_context(project: RoiProject) -> dict:
         return _context(inputs)
 
 
+# The sections a dossier prints only when it has them, in their order: numbered from 08 on.
+OPTIONAL_SECTIONS = ("register", "tracking", "options_studied")
+
+
 def _html(context: dict) -> str:
-    return render_to_string("pdf/dossier.html", context)
+    present = [key for key in OPTIONAL_SECTIONS
+               if context.get(key) and (key != "register" or context[key].get("rows"))]
+    numbers = {key: f"{8 + index:02d}" for index, key in enumerate(present)}
+    return render_to_string("pdf/dossier.html", {**context, "section_numbers": numbers})
 
 
 def render_dossier(project: RoiProject) -> bytes:

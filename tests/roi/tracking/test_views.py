@@ -3,6 +3,7 @@ read-only roles, constant queries, the dashboard, a review, the Bilan PDF and th
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 from django.urls import reverse
@@ -178,6 +179,9 @@ def test_dossier_has_a_tracking_section_once_a_month_is_closed(client, world, tr
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
     text = text.replace("\u202f", " ").replace("\xa0", " ")
     assert "Suivi après la mise en service" in text and "13,40" in text
+    # The optional sections follow each other: the register 08, the tracking 09.
+    assert re.search(r"08\s*Registre des hypothèses", text)
+    assert re.search(r"09\s*Suivi après la mise en service", text)
     services.tracking_set_month(project=tracked, user=world.users["consultant"], as_of_month=0)
     content, _ = project_dossier(tracked)
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
