@@ -539,11 +539,18 @@ def case_import(*, case: Case, client: Client, user=None, name: str | None = Non
     bulk_create_with_history(rows, LineItem, default_user=user)
     # After go-live (method §6): the last closed month and each line's actuals.
     actuals = []
+    paths = [*(f"costs[{i}]" for i in range(len(case.costs))),
+             *(f"gains[{i}]" for i in range(len(case.gains)))]
     items = [*case.costs, *case.gains]
-    for row, item in zip(rows, items, strict=True):
+    for row, item, path in zip(rows, items, paths, strict=True):
         for month, amount in item.actuals:
             actual = LineActual(line=row, month=month, amount=amount, updated_by=user)
-            actual.full_clean(exclude=["line"])
+            try:
+                actual.full_clean(exclude=["line"])
+            except ValidationError as error:  # said with the actual's path in the file
+                raise ValidationError({f"{path}.actuals.{month}": [
+                    message for messages in error.message_dict.values()
+                    for message in messages]}) from None
             actuals.append(actual)
     LineActual.objects.bulk_create(actuals)
     QualitativeBenefit.objects.bulk_create(

@@ -95,3 +95,16 @@ def test_roi_import_then_roi_export_round_trips_the_tracking(tmp_path, world):
                                          for line in t.pop("lines")), key=lambda x: x["label"])
                                  for t in (after, before))
     assert after == before and lines_after == lines_before
+
+
+@pytest.mark.django_db
+def test_roi_import_names_the_actual_it_cannot_store(tmp_path, world):
+    """The product stores actuals to the cent: a finer one is refused with its path."""
+    document = json.loads(json.dumps(APOGEA_AT_MONTH_6))
+    document["gains"][2]["actuals"] = {"6": "1000.005"}
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(CommandError) as raised:
+        call_command("roi_import", str(source), "--client", str(world.client.pk),
+                     stdout=StringIO())
+    assert "\ngains[2].actuals.6: " in str(raised.value)
