@@ -17,8 +17,8 @@ class RegisterRow:
     """One line's assumption.
 
     ``amount``: the line's total over the horizon before risk adjustment (the engine's
-    per-line total: what the assumption claims); ``confidence``: the line's own (1 for a
-    cost, which has no risk adjustment); ``exposure`` = amount × (1 − confidence), the part of
+    per-line total: what the assumption claims); ``confidence``: a gain's own, a cost's as
+    the register estimates it (None when not given: no exposure counted); ``exposure`` = amount × (1 − confidence), the part of
     the claim that the confidence already doubts; ``stale``: never validated, or last
     validated more than :data:`STALE_AFTER_DAYS` days before ``today``.
     """
@@ -26,7 +26,7 @@ class RegisterRow:
     line: LineItem
     record: AssumptionRecord | None
     amount: Decimal
-    confidence: Decimal
+    confidence: Decimal | None
     exposure: Decimal
     stale: bool
     days_since_validation: int | None
@@ -37,6 +37,14 @@ def _stale(record: AssumptionRecord | None, today: datetime.date) -> tuple[bool,
         return True, None
     days = (today - record.last_validated_on).days
     return days > STALE_AFTER_DAYS, days
+
+
+def register_confidence(line: LineItem, record: AssumptionRecord | None) -> Decimal | None:
+    """A gain's confidence is the line's (the engine's risk adjustment); a cost's is the
+    register's estimate of it, if given."""
+    if line.kind == LineKind.GAIN:
+        return Decimal(line.confidence)
+    return record.confidence if record is not None else None
 
 
 def register_records(project: RoiProject) -> dict[int, AssumptionRecord]:
@@ -55,11 +63,12 @@ def register_rows(overview: ProjectOverview, *, today: datetime.date,
     rows = []
     for position, line in enumerate(overview.lines):
         _, unadjusted = overview.line_total(line)
-        confidence = Decimal(line.confidence)
         record = records.get(line.pk)
+        confidence = register_confidence(line, record)
         stale, days = _stale(record, today)
-        rows.append((position, RegisterRow(line, record, unadjusted, confidence,
-                                           unadjusted * (1 - confidence), stale, days)))
+        doubted = unadjusted * (1 - confidence) if confidence is not None else Decimal(0)
+        rows.append((position, RegisterRow(line, record, unadjusted, confidence, doubted,
+                                           stale, days)))
     rows.sort(key=lambda item: (-item[1].exposure, item[1].line.kind != LineKind.GAIN,
                                 item[0]))
     return [row for _, row in rows]

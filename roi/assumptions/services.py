@@ -8,12 +8,13 @@ through the projects' ``inputs_changed`` signal after commit.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from roi.assumptions.models import AssumptionRecord
-from roi.projects.models import LineItem, RoiProject
+from roi.projects.models import LineItem, LineKind, RoiProject
 from roi.projects.signals import inputs_changed
 from roi.tenancy.models import Membership
 
@@ -24,13 +25,17 @@ def _announce(line: LineItem) -> None:
 
 
 @transaction.atomic
-def assumption_describe(*, line: LineItem, source: str, owner: Membership | None
-                        ) -> AssumptionRecord:
+def assumption_describe(*, line: LineItem, source: str, owner: Membership | None,
+                        confidence: Decimal | None = None) -> AssumptionRecord:
+    """Where the assumption comes from, who answers for it and, for a cost, how sure its
+    estimate is (a gain's confidence is the line's: it is not changed here)."""
     if owner is not None and owner.client_id != line.project.client_id:
         raise ValueError("the owner must be a member of the line's client")
     record, _ = AssumptionRecord.objects.select_for_update().get_or_create(line=line)
     record.source = source.strip()
     record.owner = owner
+    if line.kind == LineKind.COST:
+        record.confidence = confidence
     record.full_clean()
     record.save()
     _announce(line)

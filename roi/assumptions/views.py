@@ -14,6 +14,7 @@ from roi.access import Action, ProjectAccess, require_project
 from roi.assumptions import selectors, services
 from roi.assumptions.forms import AssumptionForm
 from roi.assumptions.models import STALE_AFTER_DAYS
+from roi.projects.models import LineKind
 from roi.projects.selectors import project_overview
 
 
@@ -40,11 +41,14 @@ def describe(request: HttpRequest, access: ProjectAccess, line_id: int) -> HttpR
         raise Http404
     record = selectors.register_record(line)
     form = AssumptionForm(request.POST or None, owners=selectors.client_owners(access.project),
+                          cost=line.kind == LineKind.COST,
                           initial={"source": record.source if record else "",
-                                   "owner": record.owner_id if record else None})
+                                   "owner": record.owner_id if record else None,
+                                   "confidence": record.confidence if record else None})
     if request.method == "POST" and form.is_valid():
         services.assumption_describe(line=line, source=form.cleaned_data["source"],
-                                     owner=form.cleaned_data["owner"])
+                                     owner=form.cleaned_data["owner"],
+                                     confidence=form.cleaned_data.get("confidence"))
         messages.success(request, _("Hypothèse « %(label)s » enregistrée.")
                          % {"label": line.label})
         return redirect(_register_url(access.project.pk, line.pk))

@@ -20,7 +20,7 @@ def register_key(records: dict[int, AssumptionRecord]) -> list:
     """What of the register the dossier's cache key depends on (the lines and their figures
     are in the case already; the staleness follows the edition date, also in the key)."""
     return sorted((line_id, r.source, r.owner_id, str(r.owner.user) if r.owner else "",
-                   r.last_validated_on) for line_id, r in records.items())
+                   r.last_validated_on, r.confidence) for line_id, r in records.items())
 
 
 def register_section(overview: ProjectOverview, fmt: Formatter, *, today: datetime.date,
@@ -38,8 +38,7 @@ def register_section(overview: ProjectOverview, fmt: Formatter, *, today: dateti
             "text": line.assumption,
             "source": record.source if record else "",
             "owner": (owner.get_full_name() or owner.email) if owner else "—",
-            # A cost has no confidence (the engine applies none to it).
-            "confidence": (fmt.percent(row.confidence * 100, 0) if line.kind == LineKind.GAIN
+            "confidence": (fmt.percent(row.confidence * 100, 0) if row.confidence is not None
                            else "—"),
             "amount": fmt.money(row.amount, 0),
             "exposure": fmt.money(row.exposure, 0),

@@ -155,3 +155,34 @@ def test_the_dossier_prints_the_register(apogea, lines, world):
     before = dossier.dossier_cache_key(apogea)
     services.assumption_validate(line=lines["productivity"], user=world.users["cfo"])
     assert dossier.dossier_cache_key(apogea) != before
+
+
+def test_a_costs_estimate_gets_its_own_confidence_and_exposure(client, world, apogea, lines):
+    """A cost is not risk-adjusted by the engine: the register keeps how sure its estimate
+    is, from which its exposure follows; a gain's confidence stays the line's."""
+    integration = lines["integration"]  # 18 000 once
+    client.force_login(world.users["sales_director"])
+    url = reverse("roi:assumption_describe", args=[apogea.pk, integration.pk])
+    assert "Confiance de l’estimation" in client.get(url).content.decode()
+    gain_url = reverse("roi:assumption_describe", args=[apogea.pk, lines["conversion"].pk])
+    assert "Confiance de l’estimation" not in client.get(gain_url).content.decode()
+    # Out of range: said on the field, the typed values kept, nothing stored.
+    response = client.post(url, {"source": "Devis intégrateur", "owner": "",
+                                 "confidence": "140"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "100" in body and 'value="Devis intégrateur"' in body
+    assert not AssumptionRecord.objects.filter(line=integration).exists()
+    assert client.post(url, {"source": "Devis intégrateur", "owner": "",
+                             "confidence": "60"}).status_code == 302
+    rows = {r.line.category: r for r in register_rows(project_overview(apogea),
+                                                     today=timezone.localdate())}
+    assert (rows["integration"].confidence, rows["integration"].exposure) == (
+        Decimal("0.6"), Decimal("7200"))  # 18 000 × 40 %
+    assert rows["software"].confidence is None and rows["software"].exposure == 0
+    # Sorted by exposure among the gains: after productivity (9 000), before conversion.
+    order = [r.line.category for r in register_rows(project_overview(apogea),
+                                                    today=timezone.localdate())]
+    assert order.index("productivity") < order.index("integration") < order.index("conversion")
+    text = " ".join(pdf_text(dossier.render_dossier(apogea)).split())
+    assert "60 %" in text.replace("\u202f", " ").replace("\xa0", " ")
