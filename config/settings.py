@@ -247,7 +247,7 @@ RENDER_TIMEOUT_SECONDS = int(os.environ.get("RENDER_TIMEOUT_SECONDS", "120"))
 RENDER_DEBOUNCE_SECONDS = float(os.environ.get("RENDER_DEBOUNCE_SECONDS", "3"))
 # A render runs at this CPU niceness (0-19): on a machine that also serves pages, the pages
 # take the processor first and the documents use what is left.
-RENDER_NICENESS = int(os.environ.get("RENDER_NICENESS", "10"))
+RENDER_NICENESS = max(0, min(19, int(os.environ.get("RENDER_NICENESS", "10"))))
 
 LOGGING = {
     "version": 1,

@@ -24,17 +24,21 @@ def _announce(line: LineItem) -> None:
     transaction.on_commit(lambda: inputs_changed.send(sender=RoiProject, project_id=project_id))
 
 
+_KEEP = object()  # a cost's confidence left out: kept as it is
+
+
 @transaction.atomic
 def assumption_describe(*, line: LineItem, source: str, owner: Membership | None,
-                        confidence: Decimal | None = None) -> AssumptionRecord:
+                        confidence: Decimal | None | object = _KEEP) -> AssumptionRecord:
     """Where the assumption comes from, who answers for it and, for a cost, how sure its
-    estimate is (a gain's confidence is the line's: it is not changed here)."""
+    estimate is (a gain's confidence is the line's: it is not changed here; left out, a
+    cost's is kept)."""
     if owner is not None and owner.client_id != line.project.client_id:
         raise ValueError("the owner must be a member of the line's client")
     record, _ = AssumptionRecord.objects.select_for_update().get_or_create(line=line)
     record.source = source.strip()
     record.owner = owner
-    if line.kind == LineKind.COST:
+    if line.kind == LineKind.COST and confidence is not _KEEP:
         record.confidence = confidence
     record.full_clean()
     record.save()

@@ -583,7 +583,8 @@ def _where(project: RoiProject) -> tuple[_Where, ProjectVersion | None, _Inputs 
         engine_cache_key(project, catalogue), rendering_version(), project.updated_at,
         project.name,
         project.client.name, project.status, _lang(project), project.crm_solution,
-        project.users_count, project.start_date, latest.pk if latest else None,
+        project.users_count, project.start_date,
+        approval_from_version(latest).key() if latest else None,  # the approver's name...
         register_key(records), catalogue.version if catalogue else file_version(),
         timezone.localdate(),
     ])
@@ -673,12 +674,19 @@ def project_dossier(project: RoiProject) -> tuple[bytes, str]:
     filename = (version_filename(latest) if where.version_id is not None
                 else dossier_filename(project))
 
-    def build() -> bytes:
-        read = inputs or _inputs(project, latest=latest, records=register_records(project))
+    def pdf(read: _Inputs) -> bytes:
         with override(read.overview.lang):
             return html_to_pdf(_html(_context(read)))
 
-    return cached(where.key, build), filename
+    if inputs is not None:
+        return cached(where.key, lambda: pdf(inputs)), filename
+    content = cache_get(where.key)
+    if content is None:
+        # Read now, after the key was worked out: an edit committed in between is in what is
+        # rendered, so the PDF is stored under the key of what it shows.
+        read = _inputs(project, latest=latest, records=register_records(project))
+        content = cached(_key("dossier", read), lambda: pdf(read))
+    return content, filename
 
 
 def render_version_dossier(version: ProjectVersion) -> bytes:

@@ -16,11 +16,17 @@ from roi.projects.models import LineKind
 from roi.projects.selectors import ProjectOverview
 
 
+def owner_name(record: AssumptionRecord | None) -> str:
+    """The register's owner as the dossier prints it."""
+    owner = record.owner.user if record and record.owner else None
+    return (owner.get_full_name() or owner.email) if owner else "—"
+
+
 def register_key(records: dict[int, AssumptionRecord]) -> list:
     """What of the register the dossier's cache key depends on (the lines and their figures
     are in the case already; the staleness follows the edition date, also in the key)."""
-    return sorted((line_id, r.source, r.owner_id, str(r.owner.user) if r.owner else "",
-                   r.last_validated_on, r.confidence) for line_id, r in records.items())
+    return sorted((line_id, r.source, r.owner_id, owner_name(r), r.last_validated_on,
+                   r.confidence) for line_id, r in records.items())
 
 
 def register_section(overview: ProjectOverview, fmt: Formatter, *, today: datetime.date,
@@ -29,7 +35,6 @@ def register_section(overview: ProjectOverview, fmt: Formatter, *, today: dateti
     rows = []
     for row in register_rows(overview, today=today, records=records):
         line, record = row.line, row.record
-        owner = record.owner.user if record and record.owner else None
         validated = record.last_validated_on if record else None
         rows.append({
             "kind": _("Coût") if line.kind == LineKind.COST else _("Gain"),
@@ -37,7 +42,7 @@ def register_section(overview: ProjectOverview, fmt: Formatter, *, today: dateti
             "label": line.label,
             "text": line.assumption,
             "source": record.source if record else "",
-            "owner": (owner.get_full_name() or owner.email) if owner else "—",
+            "owner": owner_name(record),
             "confidence": (fmt.percent(row.confidence * 100, 0) if row.confidence is not None
                            else "—"),
             "amount": fmt.money(row.amount, 0),

@@ -67,7 +67,9 @@ def prepared_response(request: HttpRequest, *, kind: str, target, target_id: int
         return download(file.content, filename=file.filename, content_type=file.content_type)
     state = render_state(kind, target_id)
     failed = state.failed
-    if not state.pending:  # never asked, finished for another revision, or failed: (re)try
+    if state.status != "doing":
+        # Never asked, finished for another revision or failed: (re)try. Waiting (the
+        # debounce after an edit): due now, someone wants it.
         request_render(kind, target_id)
         state = render_state(kind, target_id)
     context = {"back_url": back[0], "back_name": back[1], "kind": kind, "state": state, "failed": failed,

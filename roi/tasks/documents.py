@@ -31,6 +31,9 @@ logger = logging.getLogger(__name__)
 RENDER_TASK = "roi.render_document"
 # Jobs not finished yet, and finished for good.
 PENDING = ("todo", "doing")
+# Edits push a waiting render back (the debounce), but never past this long after it was
+# first asked for.
+MAX_WAIT_SECONDS = 30
 
 
 class RenderFailed(RuntimeError):
@@ -110,12 +113,19 @@ def request_render(kind: str, target_id: int, *, delay: float = 0) -> None:
     While a job for that document waits, nothing more is queued: the waiting job is moved to
     the new time instead (one query). Each edit thus pushes its document's render back until
     the edits pause, and a download brings it forward: one render per burst of edits, of the
-    latest revision, rather than one every ``delay`` seconds of continuous editing."""
+    latest revision, rather than one every ``delay`` seconds of continuous editing. Never
+    later than :data:`MAX_WAIT_SECONDS` after the job was first asked for, so that edits that
+    never pause still get their document rendered."""
     lock = lock_of(kind, target_id)
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE procrastinate_jobs SET scheduled_at = now() + make_interval(secs => %s) "
-            "WHERE queueing_lock = %s AND status = 'todo'", [delay, lock])
+            "UPDATE procrastinate_jobs AS job SET scheduled_at = LEAST("
+            " clock_timestamp() + make_interval(secs => %s),"
+            " (SELECT min(event.at) FROM procrastinate_events AS event"
+            "  WHERE event.job_id = job.id AND event.type = 'deferred')"
+            " + make_interval(secs => %s)) "
+            "WHERE job.queueing_lock = %s AND job.status = 'todo'",
+            [delay, MAX_WAIT_SECONDS, lock])
         if cursor.rowcount:
             return
     task = render_document.configure(lock=lock, queueing_lock=lock,

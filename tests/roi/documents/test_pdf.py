@@ -24,7 +24,14 @@ from roi.calculation import CaseWarning
 from roi.documents import checklist as checklist_pdf
 from roi.documents import dossier, pdf
 from roi.documents import fetcher as locked_fetcher
-from roi.models import AnswerStatus, ChecklistAnswer, KpiEntry, QualitativeBenefit, Role
+from roi.models import (
+    AnswerStatus,
+    ChecklistAnswer,
+    KpiEntry,
+    QualitativeBenefit,
+    RoiProject,
+    Role,
+)
 from roi.projects import selectors
 from roi.review import services as review_services
 from roi.texts import warning_text
@@ -353,10 +360,10 @@ def test_cache_key_is_cheap_and_follows_answers(apogea, catalogue, monkeypatch):
     apogea.client.name = "Apogea Industries"
     apogea.client.save()
     assert dossier.dossier_cache_key(apogea) != key
-    # ... and the status.
+    # ... and the status (written as the sign-off writes it, without touching updated_at).
     key = dossier.dossier_cache_key(apogea)
-    apogea.status = "submitted"
-    apogea.save()
+    RoiProject.objects.filter(pk=apogea.pk).update(status="submitted")
+    apogea.refresh_from_db()
     assert dossier.dossier_cache_key(apogea) != key
 
 

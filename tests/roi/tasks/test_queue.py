@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
@@ -14,6 +15,7 @@ from roi.mail import mail_after_commit
 from roi.projects.services import project_changed
 from roi.tasks import periodic
 from roi.tasks.documents import (
+    MAX_WAIT_SECONDS,
     RenderFailed,
     RenderTimeout,
     lock_of,
@@ -73,19 +75,26 @@ def test_edits_are_debounced_into_one_render_that_fills_the_download_cache(
 
 
 def test_each_edit_pushes_the_waiting_render_back_and_a_download_brings_it_forward(
-        apogea, run_worker):
+        apogea, world, client, run_worker):
     def waiting():
         return list(ProcrastinateJob.objects.filter(
             lock=lock_of(DOSSIER, apogea.pk), status="todo").values_list("id", "scheduled_at"))
 
-    request_render(DOSSIER, apogea.pk, delay=60)
+    request_render(DOSSIER, apogea.pk, delay=5)
     [(job, first)] = waiting()
-    request_render(DOSSIER, apogea.pk, delay=600)  # the next edit, the edits go on
+    request_render(DOSSIER, apogea.pk, delay=20)  # the next edit: the edits go on
     [(same, later)] = waiting()
-    assert same == job and (later - first).total_seconds() > 500
+    assert same == job and (later - first).total_seconds() > 10
+    # Edits that never pause still get their render: at most MAX_WAIT_SECONDS after the first.
+    request_render(DOSSIER, apogea.pk, delay=600)
+    [(same, capped)] = waiting()
+    assert (capped - first).total_seconds() < MAX_WAIT_SECONDS
     run_worker()  # not due yet: nothing renders
     assert dossier.dossier_ready(apogea)[0] is None
-    request_render(DOSSIER, apogea.pk)  # a download asks for it: due now, still one job
+    # Someone downloads it: due now, still one job, and the page says it is being prepared.
+    client.force_login(world.users["consultant"])
+    response = client.get(reverse("documents:project_dossier", args=[apogea.pk]))
+    assert response.status_code == 200 and b"pr\xc3\xa9paration" in response.content
     [(same, due)] = waiting()
     assert same == job and due <= timezone.now()
     run_worker()
