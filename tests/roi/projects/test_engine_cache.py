@@ -184,7 +184,8 @@ def test_pages_run_the_same_queries_at_5_and_200_lines(director, project, name, 
         director.get(url)  # the first visit records the wizard's step; the figures cached
         if not cached:
             _bump(project)
-        with django_assert_max_num_queries(25) as queries:
+        # (Computing, the results are kept in a savepoint of their own: 2 queries more.)
+        with django_assert_max_num_queries(27) as queries:
             assert director.get(url).status_code == 200
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1], counts
