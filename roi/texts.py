@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from roi.calculation import CaseWarning
 from roi.calculation.pricing import PLAUSIBLE_PRICE_MAX, PLAUSIBLE_PRICE_MIN, PRICE_TIERS
-from roi.formats import format_decimal, format_limit, format_money
+from roi.formats import active_language, format_decimal, format_limit, format_money
 
 SCENARIO_NAMES = {
     "conservative": gettext_lazy("Prudent"),
@@ -24,14 +24,13 @@ SCENARIO_NAMES = {
 
 
 def _num(value, places: int = 2) -> str:
-    return format_decimal(Decimal(value), places, lang=(get_language() or "fr")[:2])
+    return format_decimal(Decimal(value), places, lang=active_language())
 
 
 def _amount(value, currency: str | None, places: int = 2) -> str:
     if currency is None:
         return _num(value, places)
-    return format_money(Decimal(value), currency, places,
-                        lang=(get_language() or "fr")[:2])
+    return format_money(Decimal(value), currency, places, lang=active_language())
 
 
 def warning_text(warning: CaseWarning, *, currency: str | None = None) -> str:
@@ -261,14 +260,6 @@ def case_error_text(path: str, message: str) -> str:
             message = str(text) % params if params else str(text)
             break
     return _("%(path)s : %(rule)s") % {"path": path, "rule": message} if path else message
-
-
-def start_after_horizon_text(month: int, horizon: int) -> str:
-    """A line would start after the project's horizon, where it counts for nothing: the line
-    form, the import."""
-    return _("Le mois %(month)s est après l’horizon du projet (%(horizon)s mois) : cette "
-             "ligne n’y compterait pour rien. Choisissez un mois de 1 à %(horizon)s, ou "
-             "allongez l’horizon du projet.") % {"month": month, "horizon": horizon}
 
 
 def lines_after_horizon_text(label: str, month: int, horizon: int, count: int) -> str:

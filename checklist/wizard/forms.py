@@ -13,7 +13,6 @@ from roi.formats import currency_symbol
 from roi.projects.forms import STALE_FORM, ProjectForm
 from roi.projects.models import LineItem
 from roi.text_input import clean_single_line, has_control_characters, has_line_break
-from roi.texts import start_after_horizon_text
 
 
 def _factor(label) -> PercentField:
@@ -120,8 +119,11 @@ class LineItemForm(forms.ModelForm):
         # its month: only a month typed now is refused.
         unchanged = self.instance.pk is not None and month == self.instance.start_month
         if horizon is not None and month > horizon and not unchanged:
-            raise forms.ValidationError(start_after_horizon_text(month, horizon),
-                                        code="beyond_horizon")
+            raise forms.ValidationError(
+                _("Le mois %(month)s est après l’horizon du projet (%(horizon)s mois) : "
+                  "cette ligne n’y compterait pour rien. Choisissez un mois de 1 à "
+                  "%(horizon)s, ou allongez l’horizon du projet."),
+                code="beyond_horizon", params={"month": month, "horizon": horizon})
         return month
 
     def clean_confidence(self):

@@ -539,6 +539,10 @@ def _inputs(project: RoiProject, *, latest: ProjectVersion | None,
     return _Inputs(overview, approval, changes, exact, records)
 
 
+def _read_inputs(project: RoiProject) -> _Inputs:
+    return _inputs(project, latest=latest_version(project), records=register_records(project))
+
+
 def _key(kind: str, inputs: _Inputs) -> str:
     overview = inputs.overview
     project = overview.project
@@ -607,15 +611,19 @@ def _frozen_pdf(version_id: int) -> bytes | None:
     return bytes(frozen) if frozen else None
 
 
+def _filename(where: _Where, latest: ProjectVersion | None, project: RoiProject) -> str:
+    return (version_filename(latest) if where.version_id is not None
+            else dossier_filename(project))
+
+
 def dossier_ready(project: RoiProject) -> tuple[bytes | None, str]:
     """The dossier :func:`project_dossier` would return and its file name, if it is already
     there (the frozen version's PDF, or today's edition in the cache); ``None`` otherwise.
     Never renders: a few queries, no computation."""
     where, latest, _ = _where(project)
-    if where.version_id is not None:  # then the last approved version, exactly
-        return (_frozen_pdf(where.version_id) or cache_get(where.key),
-                version_filename(latest))
-    return cache_get(where.key), dossier_filename(project)
+    # An approved project shows its last approved version exactly: its frozen PDF.
+    frozen = _frozen_pdf(where.version_id) if where.version_id is not None else None
+    return frozen or cache_get(where.key), _filename(where, latest, project)
 
 
 def _context(inputs: _Inputs) -> dict:
@@ -639,8 +647,7 @@ def _context(inputs: _Inputs) -> dict:
 def dossier_context(project: RoiProject) -> dict:
     """Everything the CODIR dossier shows for ``project``, formatted in the project's
     language, in a constant number of queries whatever the number of lines."""
-    inputs = _inputs(project, latest=latest_version(project),
-                     records=register_records(project))
+    inputs = _read_inputs(project)
     with override(inputs.overview.lang):
         return _context(inputs)
 
@@ -667,12 +674,10 @@ def project_dossier(project: RoiProject) -> tuple[bytes, str]:
     bytes as its version link; otherwise today's edition of the draft (``…-brouillon.pdf``),
     from the cache when nothing has changed."""
     where, latest, inputs = _where(project)
-    if where.version_id is not None:
-        frozen = _frozen_pdf(where.version_id)
-        if frozen:
-            return frozen, version_filename(latest)
-    filename = (version_filename(latest) if where.version_id is not None
-                else dossier_filename(project))
+    filename = _filename(where, latest, project)
+    frozen = _frozen_pdf(where.version_id) if where.version_id is not None else None
+    if frozen:
+        return frozen, filename
 
     def pdf(read: _Inputs) -> bytes:
         with override(read.overview.lang):
@@ -684,7 +689,7 @@ def project_dossier(project: RoiProject) -> tuple[bytes, str]:
     if content is None:
         # Read now, after the key was worked out: an edit committed in between is in what is
         # rendered, so the PDF is stored under the key of what it shows.
-        read = _inputs(project, latest=latest, records=register_records(project))
+        read = _read_inputs(project)
         content = cached(_key("dossier", read), lambda: pdf(read))
     return content, filename
 

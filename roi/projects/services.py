@@ -230,6 +230,11 @@ def project_changed(*, project: RoiProject, user, bump: bool = True) -> None:
         RoiProject.objects.filter(pk=project.pk).update(updated_by=user,
                                                         updated_at=timezone.now())
     project_refresh_figures(project)
+    _announce_after_commit(project)
+
+
+def _announce_after_commit(project: RoiProject) -> None:
+    """Once the transaction commits, the signal the documents follow."""
     project_id = project.pk
     transaction.on_commit(lambda: inputs_changed.send(sender=RoiProject, project_id=project_id))
 
@@ -241,8 +246,7 @@ def project_edited_outside(project: RoiProject) -> None:
     there."""
     project_revision_bump(project)
     project_refresh_figures(project)
-    project_id = project.pk
-    transaction.on_commit(lambda: inputs_changed.send(sender=RoiProject, project_id=project_id))
+    _announce_after_commit(project)
 
 
 def figures_of(result: CaseResult) -> dict:
@@ -515,9 +519,10 @@ def case_import(*, case: Case, client: Client, user=None, name: str | None = Non
         {s.code: s for s in SubItem.objects.filter(post__catalogue=catalogue)}
         if catalogue else {}
     )
-    rows = []
+    rows, paths = [], []  # each line's path in the file ("costs[2]"), for the messages
     for kind, items in ((LineKind.COST, case.costs), (LineKind.GAIN, case.gains)):
         for position, item in enumerate(items):
+            path = f"{'costs' if kind == LineKind.COST else 'gains'}[{position}]"
             row = LineItem(
                 project=project, kind=kind, category=item.category,
                 label=clean_single_line(item.label).strip() or "—",
@@ -531,16 +536,14 @@ def case_import(*, case: Case, client: Client, user=None, name: str | None = Non
             try:
                 row.full_clean(exclude=["project"])
             except ValidationError as error:  # said with the line's path in the file
-                group = "costs" if kind == LineKind.COST else "gains"
-                raise ValidationError({f"{group}[{position}].{field}": messages
+                raise ValidationError({f"{path}.{field}": messages
                                        for field, messages in error.message_dict.items()}
                                       ) from None
             rows.append(row)
+            paths.append(path)
     bulk_create_with_history(rows, LineItem, default_user=user)
     # After go-live (method §6): the last closed month and each line's actuals.
     actuals = []
-    paths = [*(f"costs[{i}]" for i in range(len(case.costs))),
-             *(f"gains[{i}]" for i in range(len(case.gains)))]
     items = [*case.costs, *case.gains]
     for row, item, path in zip(rows, items, paths, strict=True):
         for month, amount in item.actuals:
