@@ -196,7 +196,8 @@ INVITATION_MAX_AGE_SECONDS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", "7"))
 # bound is far above what a busy instance writes between two expiries.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        # Django's database cache with a one-statement write (config/cache.py).
+        "BACKEND": "config.cache.DatabaseCache",
         "LOCATION": "roi_cache",
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "200000")),
                     "CULL_FREQUENCY": 10},

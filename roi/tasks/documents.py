@@ -11,9 +11,11 @@ that fails is retried, one that times out is not (it would time out again).
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
+import signal
 import traceback
 from dataclasses import dataclass
 
@@ -53,13 +55,42 @@ def lock_of(kind: str, target_id: int) -> str:
 _INHERITED: list = []
 
 
+def _yield_processor(niceness: int) -> None:
+    """Lower this (forked render) process below the web requests of the same machine.
+
+    ``os.nice`` alone only counts against the processes of one scheduling group: with Linux's
+    autogroup, every session (a service, a terminal) is one, and the web server's workers, as
+    a group, would weigh no more than one render. So the child takes a session of its own and
+    gives it the same niceness (``/proc/self/autogroup``, where the kernel has it); it asks to
+    be killed with the worker (``PR_SET_PDEATHSIG``), which no longer reaches it through its
+    process group."""
+    if niceness <= 0:
+        return
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: stay in the worker's session
+        os.nice(niceness)
+        return
+    if os.getppid() != parent:  # the worker died before the request took effect
+        os._exit(1)
+    os.setsid()
+    try:
+        with open("/proc/self/autogroup", "w") as autogroup:
+            autogroup.write(f"{niceness}")
+    except OSError:  # no autogroup (disabled, or not Linux): the process's own niceness counts
+        pass
+    os.nice(niceness)
+
+
 def _child(kind: str, target_id: int, errors) -> None:
     # The child leaves with os._exit: no finalizer, no interpreter shutdown (forked from a
     # worker's thread, the child's shutdown would wait on threads it does not have).
     code = 0
     try:
         # Background work yields the processor to the web requests on the same machine.
-        os.nice(settings.RENDER_NICENESS)
+        _yield_processor(settings.RENDER_NICENESS)
         for wrapper in connections.all(initialized_only=True):
             _INHERITED.append(wrapper.connection)
             wrapper.connection = None

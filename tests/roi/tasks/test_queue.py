@@ -3,6 +3,8 @@ worker on committed data (``transactional_db``)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.db import transaction
 from django.urls import reverse
@@ -125,6 +127,30 @@ def test_a_render_past_the_timeout_is_stopped(apogea):
 def test_a_failed_render_raises_for_a_retry(world):
     with pytest.raises(RenderFailed, match="not found"):
         render_in_child(DOSSIER, 10**9, timeout=60)
+
+
+def test_a_render_yields_the_processor_to_the_web_workers(monkeypatch, settings):
+    """Its own session and scheduling group (Linux's autogroup), at RENDER_NICENESS: not only
+    below the worker's other threads, below the web server's workers too."""
+    import roi.tasks.documents as documents
+
+    def report(kind, target_id):
+        with open("/proc/self/autogroup") as autogroup:
+            group = autogroup.read().strip()
+        raise RuntimeError(f"nice={os.getpriority(os.PRIO_PROCESS, 0)} "
+                           f"leader={os.getsid(0) == os.getpid()} group={group}")
+
+    settings.RENDER_NICENESS = 7
+    monkeypatch.setattr(documents, "render", report)
+    with open("/proc/self/autogroup") as autogroup:
+        ours = autogroup.read().split()[0]
+    with pytest.raises(RenderFailed) as failed:
+        render_in_child(DOSSIER, 1, timeout=60)
+    message = str(failed.value)
+    assert f"nice={os.getpriority(os.PRIO_PROCESS, 0) + 7}" in message
+    assert "leader=True" in message
+    group = message.split("group=")[1].split()
+    assert group[0] != ours and group[1:3] == ["nice", "7"], message
 
 
 def test_the_render_task_retries_failures_but_not_timeouts():

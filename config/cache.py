@@ -1,0 +1,67 @@
+"""The database cache (table ``roi_cache``), with a write that costs one statement.
+
+Django's :class:`~django.core.cache.backends.db.DatabaseCache` counts the whole table
+(``SELECT COUNT(*)``, a scan) before every write, then looks the key up and updates or inserts
+it, each write a durable commit of its own. Here, on PostgreSQL, the only database:
+
+- a write is one ``INSERT … ON CONFLICT`` (``add`` only replaces an expired entry);
+- the table is counted, and culled as Django does (expired entries first, then a part of the
+  rest past ``MAX_ENTRIES``), once every ``CULL_CHECK_EVERY`` writes of a process, not at each;
+- a write outside any transaction commits without waiting for its flush to disk
+  (``synchronous_commit = off`` for that transaction alone): what the cache holds is worked
+  out again when it is missing, so a crash may lose a few entries, never a user's data. A write
+  inside a transaction (a user's change) rides on that transaction's own durable commit.
+
+Reads, deletes and ``touch`` are Django's.
+"""
+
+from __future__ import annotations
+
+import base64
+import pickle
+from datetime import UTC, datetime
+from itertools import count
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
+from django.db import DatabaseError, connections, router, transaction
+
+CULL_CHECK_EVERY = 200
+
+
+class DatabaseCache(DjangoDatabaseCache):
+    def __init__(self, table, params):
+        super().__init__(table, params)
+        self._writes = count(1)
+
+    def _base_set(self, mode, key, value, timeout=DEFAULT_TIMEOUT):
+        if mode == "touch":
+            return super()._base_set(mode, key, value, timeout)
+        timeout = self.get_backend_timeout(timeout)
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        table = connection.ops.quote_name(self._table)
+        now = datetime.now(UTC).replace(microsecond=0)
+        expires = (datetime.max.replace(tzinfo=UTC) if timeout is None
+                   else datetime.fromtimestamp(timeout, tz=UTC)).replace(microsecond=0)
+        encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+        replace = "" if mode == "set" else f" WHERE {table}.expires < %s"
+        params = [key, encoded, expires] + ([] if mode == "set" else [now])
+        durable = connection.in_atomic_block
+        try:
+            with transaction.atomic(using=db), connection.cursor() as cursor:
+                if not durable:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                if next(self._writes) % CULL_CHECK_EVERY == 0:
+                    cursor.execute(f"SELECT COUNT(*) FROM {table}")
+                    entries = cursor.fetchone()[0]
+                    if entries > self._max_entries:
+                        self._cull(db, cursor, now, entries)
+                cursor.execute(
+                    f"INSERT INTO {table} (cache_key, value, expires) VALUES (%s, %s, %s) "
+                    f"ON CONFLICT (cache_key) DO UPDATE SET value = EXCLUDED.value, "
+                    f"expires = EXCLUDED.expires{replace} RETURNING 1", params)
+                return cursor.fetchone() is not None
+        except DatabaseError:
+            # As Django's: a write that fails (two at once, a cull) fails silently.
+            return False
