@@ -5,8 +5,10 @@ Django's :class:`~django.core.cache.backends.db.DatabaseCache` counts the whole 
 it, each write a durable commit of its own. Here, on PostgreSQL, the only database:
 
 - a write is one ``INSERT … ON CONFLICT`` (``add`` only replaces an expired entry);
-- the table is counted, and culled as Django does (expired entries first, then a part of the
-  rest past ``MAX_ENTRIES``), once every ``CULL_CHECK_EVERY`` writes of a process, not at each;
+- the table is never counted by a write: :meth:`DatabaseCache.cull` counts it and culls it as
+  Django does (expired entries first, then a part of the rest past ``MAX_ENTRIES``), called by
+  the workers' periodic task ``roi.cull_cache`` every few minutes, outside any request (a
+  request thus runs the same statements whatever the table holds);
 - a write outside any transaction commits without waiting for its flush to disk
   (``synchronous_commit = off`` for that transaction alone): what the cache holds is worked
   out again when it is missing, so a crash may lose a few entries, never a user's data. A write
@@ -20,19 +22,25 @@ from __future__ import annotations
 import base64
 import pickle
 from datetime import UTC, datetime
-from itertools import count
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
 from django.db import DatabaseError, connections, router, transaction
 
-CULL_CHECK_EVERY = 200
-
 
 class DatabaseCache(DjangoDatabaseCache):
-    def __init__(self, table, params):
-        super().__init__(table, params)
-        self._writes = count(1)
+    def cull(self) -> int:
+        """Cull the table as Django's write does, when it holds more than ``MAX_ENTRIES``;
+        return how many entries it held before."""
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        table = connection.ops.quote_name(self._table)
+        with transaction.atomic(using=db), connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")
+            entries = cursor.fetchone()[0]
+            if entries > self._max_entries:
+                self._cull(db, cursor, datetime.now(UTC).replace(microsecond=0), entries)
+        return entries
 
     def _base_set(self, mode, key, value, timeout=DEFAULT_TIMEOUT):
         if mode == "touch":
@@ -52,11 +60,6 @@ class DatabaseCache(DjangoDatabaseCache):
             with transaction.atomic(using=db), connection.cursor() as cursor:
                 if not durable:
                     cursor.execute("SET LOCAL synchronous_commit TO OFF")
-                if next(self._writes) % CULL_CHECK_EVERY == 0:
-                    cursor.execute(f"SELECT COUNT(*) FROM {table}")
-                    entries = cursor.fetchone()[0]
-                    if entries > self._max_entries:
-                        self._cull(db, cursor, now, entries)
                 cursor.execute(
                     f"INSERT INTO {table} (cache_key, value, expires) VALUES (%s, %s, %s) "
                     f"ON CONFLICT (cache_key) DO UPDATE SET value = EXCLUDED.value, "

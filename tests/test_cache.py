@@ -9,7 +9,6 @@ from django.core.cache import cache, caches
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-import config.cache
 from config.cache import DatabaseCache
 
 pytestmark = pytest.mark.django_db
@@ -98,11 +97,38 @@ def test_a_failed_write_leaves_the_users_transaction_usable():
         assert cache.get("after") == 2
 
 
-def test_the_table_is_culled_past_max_entries(monkeypatch):
-    small = DatabaseCache("roi_cache", {"OPTIONS": {"MAX_ENTRIES": 20, "CULL_FREQUENCY": 2}})
-    monkeypatch.setattr(config.cache, "CULL_CHECK_EVERY", 1)
-    for i in range(40):
-        small.set(f"cull-{i}", i)
+def count_entries() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM roi_cache")
-        assert cursor.fetchone()[0] <= 21
+        return cursor.fetchone()[0]
+
+
+def test_a_write_never_counts_the_table():
+    for i in range(5):
+        cache.set(f"warm-{i}", i)
+    with CaptureQueriesContext(connection) as captured:
+        for i in range(300):
+            cache.set(f"many-{i}", i)
+    assert not [q for q in captured.captured_queries if "COUNT" in q["sql"].upper()]
+
+
+def test_the_table_is_culled_past_max_entries():
+    small = DatabaseCache("roi_cache", {"OPTIONS": {"MAX_ENTRIES": 20, "CULL_FREQUENCY": 2}})
+    for i in range(40):
+        small.set(f"cull-{i}", i)
+    assert count_entries() >= 40
+    assert small.cull() >= 40
+    assert count_entries() <= 20
+    assert small.cull() <= 20      # under the bound: nothing more removed
+    assert count_entries() == small.cull()
+
+
+def test_the_periodic_task_culls_the_shared_cache(settings):
+    from roi.tasks.periodic import cull_cache
+
+    settings.CACHES = {"default": {**settings.CACHES["default"],
+                                   "OPTIONS": {"MAX_ENTRIES": 10, "CULL_FREQUENCY": 2}}}
+    for i in range(30):
+        caches["default"].set(f"periodic-{i}", i)
+    assert cull_cache(timestamp=0) >= 30
+    assert count_entries() <= 15    # as Django culls: 1 / CULL_FREQUENCY of the entries removed

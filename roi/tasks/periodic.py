@@ -8,6 +8,8 @@ occurrence; the others see it is taken), in UTC.
 - ``roi.daily_hooks`` daily at 07:00: every function registered with :func:`every_day`, each
   on its own (one that fails is logged and does not stop the others; none is retried, so that
   a reminder is never sent twice).
+- ``roi.cull_cache`` every 5 minutes: the shared database cache kept under its
+  ``MAX_ENTRIES`` (``config/cache.py``), so that no request ever counts its table.
 - ``roi.retry_stalled_jobs`` every minute: a job whose worker died (killed mid-render, machine
   lost) stops sending heartbeats; it is put back in the queue and another worker finishes it.
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.core.cache import cache
 from django.utils import timezone
 from procrastinate import RetryStrategy, exceptions
 from procrastinate.contrib.django import app
@@ -74,6 +77,12 @@ def daily_hooks(timestamp: int) -> list[str]:
         else:
             done.append(name)
     return done
+
+
+@app.periodic(cron="*/5 * * * *", periodic_id="cull_cache")
+@app.task(name="roi.cull_cache", queueing_lock="roi.cull_cache")
+def cull_cache(timestamp: int) -> int:
+    return cache.cull()
 
 
 async def _retry(manager, job) -> None:
