@@ -14,12 +14,16 @@ it, each write a durable commit of its own. Here, on PostgreSQL, the only databa
   out again when it is missing, so a crash may lose a few entries, never a user's data. A write
   inside a transaction (a user's change) rides on that transaction's own durable commit.
 
-Reads, deletes and ``touch`` are Django's.
+A cache that fails (its table, a cull running, a lost connection) is a miss, never an error:
+a read or a write inside a user's transaction runs in a savepoint, so that the user's change
+goes on; outside one, it is a single statement (no transaction of its own). Deletes and
+``touch`` are Django's.
 """
 
 from __future__ import annotations
 
 import base64
+import logging
 import pickle
 from datetime import UTC, datetime
 
@@ -27,8 +31,21 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
 from django.db import DatabaseError, connections, router, transaction
 
+logger = logging.getLogger(__name__)
+
 
 class DatabaseCache(DjangoDatabaseCache):
+    def get_many(self, keys, version=None):
+        connection = connections[router.db_for_read(self.cache_model_class)]
+        try:
+            if connection.in_atomic_block:
+                with transaction.atomic(using=connection.alias):
+                    return super().get_many(keys, version)
+            return super().get_many(keys, version)
+        except DatabaseError:
+            logger.warning("Cache unavailable (read): a miss", exc_info=True)
+            return {}
+
     def cull(self) -> int:
         """Cull the table as Django's write does, when it holds more than ``MAX_ENTRIES``;
         return how many entries it held before."""
@@ -66,5 +83,6 @@ class DatabaseCache(DjangoDatabaseCache):
                     f"expires = EXCLUDED.expires{replace} RETURNING 1", params)
                 return cursor.fetchone() is not None
         except DatabaseError:
-            # As Django's: a write that fails (two at once, a cull) fails silently.
+            # As Django's: a write that fails (two at once, a cull) is not kept.
+            logger.warning("Cache unavailable (write): not kept", exc_info=True)
             return False

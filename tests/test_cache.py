@@ -89,6 +89,30 @@ def test_a_write_on_its_own_is_not_flushed_but_leaves_the_connection_durable():
             cursor.execute("RESET synchronous_commit")
 
 
+def test_a_failed_read_is_a_miss_and_leaves_the_users_transaction_usable():
+    broken = DatabaseCache("no_such_table", {})
+    with transaction.atomic():
+        assert broken.get("x", "missing") == "missing"
+        assert broken.get_many(["x", "y"]) == {}
+        cache.set("after", 2)
+        assert cache.get("after") == 2
+
+
+def test_a_read_inside_a_users_transaction_is_in_a_savepoint():
+    cache.set("read", 1)
+    with transaction.atomic():
+        sql = statements(lambda: cache.get("read"))
+    assert [q.split()[0] for q in sql] == ["SAVEPOINT", "SELECT", "RELEASE"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_on_its_own_is_one_statement():
+    cache.set("alone", 1)
+    sql = statements(lambda: cache.get("alone"))
+    assert [q.split()[0] for q in sql] == ["SELECT"]
+    assert not connection.in_atomic_block and connection.get_autocommit()
+
+
 def test_a_failed_write_leaves_the_users_transaction_usable():
     broken = DatabaseCache("no_such_table", {})
     with transaction.atomic():

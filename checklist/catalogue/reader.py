@@ -133,8 +133,12 @@ def _catalogue_from_db(version: CatalogueVersion, lang: str) -> CatalogueInfo:
 
 
 # A loaded catalogue version never changes (checklist.catalogue.loader leaves a loaded version
-# as it is): read once from its three tables, then from the shared database cache (one query).
+# as it is): read once from its three tables, then from the shared database cache (one query),
+# and kept in the process for the next requests (no query): its key names the stored version
+# exactly (its row, its number, when it was loaded), so no app server can hold a stale one.
 CATALOGUE_CACHE_SECONDS = 7 * 24 * 3600
+_IN_PROCESS: dict[str, CatalogueInfo] = {}
+_IN_PROCESS_MAX = 32  # versions × languages; past it, the memo starts again
 
 
 def catalogue_info(version: CatalogueVersion | None, lang: str | None = None) -> CatalogueInfo:
@@ -143,8 +147,14 @@ def catalogue_info(version: CatalogueVersion | None, lang: str | None = None) ->
     if version is None:
         return catalogue_from_file(lang)
     key = f"roi:catalogue:1:{version.pk}:{version.version}:{version.loaded_at.timestamp()}:{lang}"
+    info = _IN_PROCESS.get(key)
+    if info is not None:
+        return info
     info = cache.get(key)
     if not isinstance(info, CatalogueInfo):
         info = _catalogue_from_db(version, lang)
         cache.set(key, info, CATALOGUE_CACHE_SECONDS)
+    if len(_IN_PROCESS) >= _IN_PROCESS_MAX:
+        _IN_PROCESS.clear()
+    _IN_PROCESS[key] = info
     return info

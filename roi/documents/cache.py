@@ -8,36 +8,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
-from django.db import DatabaseError, transaction
 
 from roi.documents.pdf import template_fingerprint
-
-logger = logging.getLogger(__name__)
 
 CACHE_TIMEOUT_SECONDS = 30 * 24 * 3600
 
 
 def cache_get(key: str) -> bytes | None:
-    # The cache lives in PostgreSQL: a savepoint keeps a cache failure from breaking the
-    # surrounding transaction, and a broken cache never breaks the download.
-    try:
-        with transaction.atomic():
-            return cache.get(key)
-    except DatabaseError:
-        logger.warning("Document cache unavailable (get)", exc_info=True)
-        return None
+    # A broken cache is a miss (config/cache.py): it never breaks a download, nor the
+    # surrounding transaction.
+    return cache.get(key)
 
 
 def cache_set(key: str, value: bytes) -> None:
-    try:
-        with transaction.atomic():
-            cache.set(key, value, CACHE_TIMEOUT_SECONDS)
-    except DatabaseError:
-        logger.warning("Document cache unavailable (set)", exc_info=True)
+    cache.set(key, value, CACHE_TIMEOUT_SECONDS)
 
 
 def cached(key: str, build: Callable[[], bytes]) -> bytes:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,7 +17,6 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import DatabaseError, transaction
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from checklist.catalogue.completeness import Completeness, completeness
@@ -53,7 +51,6 @@ from roi.texts import lines_after_horizon_text
 ENGINE_CACHE_FORMAT = 2
 ENGINE_CACHE_SECONDS = 7 * 24 * 3600
 
-logger = logging.getLogger(__name__)
 
 
 class LineFigures(NamedTuple):
@@ -143,13 +140,9 @@ def engine_results(project: RoiProject, catalogue_version: CatalogueVersion | No
         dataclasses.replace(result, case=None),
         {row.pk: (row.category, str(total), str(unadjusted))
          for row, (total, unadjusted) in zip(ordered, item_totals(case), strict=True)})
-    # A savepoint: in a write's transaction (project_refresh_figures), a cache that fails
-    # (its table, its cull) must not undo the user's change; the next read computes again.
-    try:
-        with transaction.atomic():
-            cache.set(key, stored, ENGINE_CACHE_SECONDS)
-    except DatabaseError:
-        logger.warning("Engine results not kept in the cache", exc_info=True)
+    # In a write's transaction (project_refresh_figures), a cache that fails does not undo
+    # the user's change (config/cache.py); the next read computes again.
+    cache.set(key, stored, ENGINE_CACHE_SECONDS)
     return stored
 
 

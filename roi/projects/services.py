@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Max
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -217,18 +217,18 @@ def project_changed(*, project: RoiProject, user, bump: bool = True) -> None:
     (:func:`project_open_for_edit`): it is refused, so that the whole change rolls back rather
     than leave an "approved" project that no longer shows what was approved.
     """
-    status = RoiProject.objects.filter(pk=project.pk).values_list("status", flat=True).get()
-    if status in IN_REVIEW:
-        raise ReopenRequired(status)
+    changes = {"updated_by": user, "updated_at": timezone.now()}
     if bump:
         # A new revision for every change of inputs: the key of the engine's cached results
         # (roi.projects.selectors.engine_results) and of what follows them.
-        RoiProject.objects.filter(pk=project.pk).update(
-            revision=F("revision") + 1, updated_by=user, updated_at=timezone.now())
+        changes["revision"] = F("revision") + 1
+    # The status checked by the update itself: no row updated is a project under review.
+    if not RoiProject.objects.filter(pk=project.pk).exclude(status__in=IN_REVIEW).update(
+            **changes):
+        raise ReopenRequired(
+            RoiProject.objects.filter(pk=project.pk).values_list("status", flat=True).get())
+    if bump:
         project.refresh_from_db(fields=["revision"])
-    else:
-        RoiProject.objects.filter(pk=project.pk).update(updated_by=user,
-                                                        updated_at=timezone.now())
     project_refresh_figures(project)
     _announce_after_commit(project)
 
@@ -281,6 +281,11 @@ def project_refresh_figures(project: RoiProject) -> None:
 
 # --- line items, checklist answers, benefits, KPIs -------------------------------------------
 
+# A line's references that its write has just read from the database, so that validating the
+# line does not look them up again: the project (its row locked by project_open_for_edit) and
+# the sub-item (read from the project's catalogue version, which never changes).
+READ_IN_THIS_WRITE = ("project", "subitem")
+
 
 @transaction.atomic
 def line_item_create(*, project: RoiProject, user, kind: str, category: str,
@@ -290,17 +295,17 @@ def line_item_create(*, project: RoiProject, user, kind: str, category: str,
     # count: a deleted line leaves a gap.
     project_open_for_edit(project=project, user=user, reopen=reopen)
     # Counted under the project's row lock: two additions cannot both pass the limit.
-    if project.line_items.count() >= limits.MAX_LINES_PER_PROJECT:
+    lines = project.line_items.aggregate(
+        count=Count("pk"), last=Max("position", filter=Q(kind=kind, category=category)))
+    if lines["count"] >= limits.MAX_LINES_PER_PROJECT:
         raise ValidationError(_(
             "Ce projet compte déjà %(count)s lignes, le maximum : regroupez des lignes "
             "(une ligne peut porter une quantité) avant d’en ajouter.") % {
             "count": limits.MAX_LINES_PER_PROJECT})
-    last = project.line_items.filter(kind=kind, category=category).aggregate(
-        last=Max("position"))["last"]
-    position = 0 if last is None else last + 1
+    position = 0 if lines["last"] is None else lines["last"] + 1
     line = LineItem(project=project, kind=kind, category=category, position=position,
                     **{k: v for k, v in fields.items() if k in LINE_FIELDS})
-    line.full_clean()
+    line.full_clean(exclude=READ_IN_THIS_WRITE)
     line.save()
     if line.subitem_id:
         answer_clear_not_applicable(project=project, subitem_id=line.subitem_id)
@@ -315,7 +320,7 @@ def line_item_update(*, line: LineItem, user, expected_version: int | None,
     for name, value in fields.items():
         if name in LINE_FIELDS:
             setattr(line, name, value)
-    line.full_clean()
+    line.full_clean(exclude=READ_IN_THIS_WRITE)
     qs = LineItem.objects.filter(pk=line.pk)
     if expected_version is not None:
         qs = qs.filter(version=expected_version)

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from checklist.catalogue.loader import CATALOGUE_FILE, catalogue_copy
 from checklist.catalogue.models import CatalogueVersion, KpiDefinition, Post, SubItem
+from checklist.catalogue.reader import catalogue_info
 from roi.calculation import COST_CATEGORIES, GAIN_CATEGORIES
 
 # Seed 000's tables: sub-items per post (the software post has one more: the base licence).
@@ -66,3 +67,26 @@ def test_a_copy_is_an_independent_version():
     assert not SubItem.objects.filter(post__catalogue=source, title_fr="Changé").exists()
     assert Post.objects.filter(catalogue=copy).count() == 16
     assert SubItem.objects.filter(post__catalogue=copy).count() == 68
+
+
+@pytest.mark.django_db
+def test_a_loaded_version_is_read_once_per_process(django_assert_num_queries):
+    call_command("load_catalogue")
+    version = CatalogueVersion.current()
+    # The shared cache read, the version's three tables, its storing (each cache statement in
+    # a savepoint: this test runs in a transaction).
+    with django_assert_num_queries(9):
+        first = catalogue_info(version, "fr")
+    again = CatalogueVersion.objects.get(pk=version.pk)  # as another request reads it
+    with django_assert_num_queries(0):
+        assert catalogue_info(version, "fr") is first
+        assert catalogue_info(again, "fr") is first
+    english = catalogue_info(version, "en")
+    assert english is not first and english.posts[0].title != first.posts[0].title
+    # Another version (a copy) is another entry: never the first one's titles.
+    copy = catalogue_copy(source=version, version="2026.2")
+    SubItem.objects.filter(post__catalogue=copy, code="integration.data_migration").update(
+        title_fr="Changé")
+    titles = {item.title for post in catalogue_info(copy, "fr").posts for item in post.items}
+    assert "Changé" in titles
+    assert "Changé" not in {i.title for p in first.posts for i in p.items}
