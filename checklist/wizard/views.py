@@ -269,8 +269,8 @@ def _line_context(access: ProjectAccess, line: LineItem | None = None, **extra) 
 def _post_fragment(request, access: ProjectAccess, step: Step, *, flash: str = "",
                    **extra) -> HttpResponse:
     """After a change: the whole post block (lines, statuses, live totals) re-rendered, with
-    the project's status and the review banner (a change may have reopened the draft)."""
-    access.project.refresh_from_db()
+    the project's status and the review banner (a change may have reopened the draft: the
+    services keep ``access.project`` as stored, its status, revision and figures)."""
     state = wizard_state(access.project, lines_of=step.post_code)
     view = state.posts[step.post_code]
     response = render(request, "checklist/_post_block.html", {
@@ -349,6 +349,7 @@ def _learned_suggestion(request, access: ProjectAccess, kind: str, category: str
 def line_edit(request: HttpRequest, access: ProjectAccess, line_id: int) -> HttpResponse:
     line = get_object_or_404(LineItem.objects.select_related("subitem"), pk=line_id,
                              project=access.project)
+    line.project = access.project  # one copy of the project, kept as stored by the services
     current = _post_step_for_category(line.category)
     form = wizard_forms.LineItemForm(request.POST or None, instance=line, kind=line.kind,
                                      category=line.category,
@@ -386,6 +387,7 @@ def line_delete(request: HttpRequest, access: ProjectAccess, line_id: int) -> Ht
     line = LineItem.objects.filter(pk=line_id, project=access.project).first()
     if line is None:
         raise Http404
+    line.project = access.project  # one copy of the project, kept as stored by the services
     current = _post_step_for_category(line.category)
     try:
         services.line_item_delete(line=line, user=request.user, reopen=reopen_value(request))

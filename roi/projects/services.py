@@ -227,6 +227,8 @@ def project_changed(*, project: RoiProject, user, bump: bool = True) -> None:
             **changes):
         raise ReopenRequired(
             RoiProject.objects.filter(pk=project.pk).values_list("status", flat=True).get())
+    # The caller's copy says what is stored now (the page answering the change shows it).
+    project.updated_by, project.updated_at = user, changes["updated_at"]
     if bump:
         project.refresh_from_db(fields=["revision"])
     project_refresh_figures(project)

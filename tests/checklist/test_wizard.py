@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -178,6 +179,21 @@ def test_not_applicable_with_reason_and_completeness(director, project):
     summary = director.get(reverse("checklist:step", args=[project.pk, "summary"]))
     body = summary.content.decode()
     assert "1 chiffrés · 1 non applicables · 66 à faire, sur 68" in body
+
+
+def test_each_item_to_do_links_to_its_own_step(director, project):
+    add_line(project, "cost", "software", "100", "monthly",
+             subitem=subitem(project, "software.subscription"))
+    body = director.get(reverse("roi:project_detail", args=[project.pk])).content.decode()
+    links = re.findall(r'<li><a href="([^"#]+)#subitem-(\d+)">', body)
+    assert len(links) == 67
+    by_pk = {item.pk: item for item in SubItem.objects.select_related("post").filter(
+        post__catalogue=project.catalogue)}
+    for href, pk in links:
+        post = by_pk[int(pk)].post
+        group = "costs" if post.kind == "cost" else "gains"
+        assert href == reverse("checklist:step", args=[project.pk, f"{group}-{post.code}"])
+    assert int(subitem(project, "software.subscription").pk) not in {int(pk) for _, pk in links}
 
 
 def test_adding_a_line_to_a_not_applicable_item_counts_it(director, project):
