@@ -9,3 +9,6 @@ urlpatterns = [
     path("", include("checklist.wizard.urls")),
     path("", include("roi.documents.urls")),
 ]
+
+# A failed request (config/errors.py): 503 while the database cannot be reached, else 500.
+handler500 = "config.errors.server_error"

@@ -118,3 +118,31 @@ def test_cfo_opens_the_project_read_only(page, e2e_world):
     page.goto(page.base_url + f"/projects/{project.pk}/wizard/context/")
     expect(page.get_by_label("Nom du projet")).to_be_disabled()
     shot(page, "05-cfo-read-only")
+
+
+def test_a_save_the_server_cannot_answer_keeps_the_input_and_says_so(page, e2e_world):
+    project = e2e_world.project
+    login(page, "sales_director@test.example", PASSWORD)
+    page.goto(page.base_url + f"/projects/{project.pk}/wizard/costs-software/")
+    notice = page.locator("#request-error")
+    expect(notice).to_be_hidden()
+    page.locator("article.subitem").first.get_by_role("button", name="Ajouter une ligne").click()
+    form = page.locator("form.line-form")
+    form.get_by_label("Libellé").fill("Abonnement annuel")
+    form.get_by_label("Montant unitaire").fill("12 000")
+    # The database restarting: the app answers 503 (config/errors.py).
+    page.route("**/lines/new/", lambda route: route.fulfill(
+        status=503, headers={"Retry-After": "10"}, body="")
+        if route.request.method == "POST" else route.continue_())
+    form.get_by_role("button", name="Enregistrer la ligne").click()
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("votre saisie est toujours à l’écran")
+    expect(form.get_by_label("Libellé")).to_have_value("Abonnement annuel")
+    expect(form.get_by_label("Montant unitaire")).to_have_value("12 000")
+    shot(page, "09-request-error")
+    # Back up: the same click saves the line and the notice goes.
+    page.unroute("**/lines/new/")
+    form.get_by_role("button", name="Enregistrer la ligne").click()
+    expect(page.locator(".flash")).to_have_text("Ligne ajoutée.")
+    expect(notice).to_be_hidden()
+    assert LineItem.objects.filter(project=project, label="Abonnement annuel").count() == 1
