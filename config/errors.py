@@ -18,13 +18,9 @@ from django.template import loader
 RETRY_AFTER_SECONDS = 10
 
 
-def database_unavailable(error: BaseException | None) -> bool:
-    return isinstance(error, OperationalError | InterfaceError)
-
-
 def server_error(request: HttpRequest) -> HttpResponse:
     # Django calls this handler inside its ``except`` block: the exception is the current one.
-    if database_unavailable(sys.exc_info()[1]):
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
         response = HttpResponse(loader.render_to_string("503.html"), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from config.cache import DatabaseCache
+from roi.tasks.periodic import cull_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -148,8 +149,6 @@ def test_the_table_is_culled_past_max_entries():
 
 
 def test_the_periodic_task_culls_the_shared_cache(settings):
-    from roi.tasks.periodic import cull_cache
-
     settings.CACHES = {"default": {**settings.CACHES["default"],
                                    "OPTIONS": {"MAX_ENTRIES": 10, "CULL_FREQUENCY": 2}}}
     for i in range(30):

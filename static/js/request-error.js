@@ -11,8 +11,7 @@
   }
   document.addEventListener("htmx:sendError", show);
   document.addEventListener("htmx:responseError", function (event) {
-    var status = event.detail.xhr ? event.detail.xhr.status : 0;
-    if (status === 0 || status >= 500) { show(); }
+    if (event.detail.xhr.status >= 500) { show(); }
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     var box = notice();
